@@ -1,0 +1,6 @@
+namespace FlexiAI;
+
+/// <summary>Placeholder.</summary>
+public static class Placeholder
+{
+}
