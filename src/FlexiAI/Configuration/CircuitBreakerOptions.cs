@@ -1,0 +1,34 @@
+namespace FlexiAI;
+
+/// <summary>Circuit-breaker settings, applied to each provider's own breaker.</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Gets or sets how many consecutive counted failures open a provider's breaker. Default 5; at least 1.</summary>
+    public int FailureThreshold { get; set; } = 5;
+
+    /// <summary>Gets or sets how long an open breaker stays open before it lets one probe through. Default 60 s.</summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets the plan's legacy <c>expected_exception</c> list. When non-empty, only the categories these names map to count
+    /// toward the breaker (e.g. <c>APIError</c> → ServerError, Overloaded, Network, Unknown; <c>Timeout</c> → Timeout;
+    /// a category name maps to itself); see <c>docs/configuration.md</c>.
+    /// </summary>
+    public IList<string> ExpectedExceptions { get; } = [];
+
+    /// <summary>Gets or sets where breaker state lives. <see langword="null"/> keeps it in this process; a shared store lets a fleet share one view. Code only.</summary>
+    public ICircuitStateStore? StateStore { get; set; }
+
+    /// <summary>Creates a copy of these options.</summary>
+    /// <returns>The copy.</returns>
+    public CircuitBreakerOptions Clone()
+    {
+        var clone = new CircuitBreakerOptions { FailureThreshold = FailureThreshold, RecoveryTimeout = RecoveryTimeout, StateStore = StateStore };
+        foreach (var name in ExpectedExceptions)
+        {
+            clone.ExpectedExceptions.Add(name);
+        }
+
+        return clone;
+    }
+}

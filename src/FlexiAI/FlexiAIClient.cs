@@ -1,0 +1,300 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FlexiAI;
+
+/// <summary>
+/// One <see cref="IChatClient"/> over several providers: tries them by priority, skips those whose
+/// circuit breaker is open, retries what is retryable, fails over what is not, and reports the route
+/// on every response (<see cref="FlexiAIChatResponseExtensions.GetRoute(ChatResponse)"/>).
+/// </summary>
+/// <remarks>
+/// Thread-safe: one instance serves concurrent requests and should live as long as the application
+/// (register it as a singleton). Disposing it disposes the providers' clients.
+/// </remarks>
+public sealed class FlexiAIClient : IChatClient
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key a caller may set to choose the request's correlation id.</summary>
+    public const string CorrelationIdKey = "flexiai.correlation_id";
+
+    private readonly FailoverRouter _router;
+    private readonly FlexiAIOptions _options;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
+    /// <param name="options">The configuration; validated here and copied, so later changes to it have no effect.</param>
+    /// <param name="clientOptions">Clock, logging, hooks and provider factories; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ConfigurationException">The configuration is invalid; <see cref="ConfigurationException.Errors"/> lists every problem with its path.</exception>
+    public FlexiAIClient(FlexiAIOptions options, FlexiAIClientOptions? clientOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        clientOptions ??= new FlexiAIClientOptions();
+        _options = options.Clone();
+        foreach (var provider in _options.Providers)
+        {
+            SecretMasker.Register(provider.ApiKey);
+        }
+
+        var customTypes = clientOptions.ProviderFactories.Select(f => f.Type).ToList();
+        var errors = FlexiAIConfiguration.Validate(_options, customTypes);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
+        var time = clientOptions.TimeProvider ?? TimeProvider.System;
+        var loggerFactory = clientOptions.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = clientOptions.LoggerFactory is null ? (ILogger)NullLogger.Instance : new LevelFilteredLogger(loggerFactory.CreateLogger("FlexiAI"), _options.Logging.Level);
+        Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
+
+        var store = _options.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
+        var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
+        var providers = new List<RoutedProvider>(_options.Providers.Count);
+        try
+        {
+            for (var i = 0; i < _options.Providers.Count; i++)
+            {
+                providers.Add(CreateProvider(_options, i, clientOptions, context, store, time));
+            }
+        }
+        catch
+        {
+            foreach (var created in providers)
+            {
+                created.Client.Dispose();
+            }
+
+            throw;
+        }
+
+        _router = new FailoverRouter(_options, providers, time, logger, Hooks, clientOptions.Random);
+        _router.CircuitStateChanged += (_, change) => CircuitStateChanged?.Invoke(this, change);
+    }
+
+    /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
+    public event EventHandler<CircuitStateChange>? CircuitStateChanged;
+
+    /// <summary>Gets the hooks this client runs; register more at any time.</summary>
+    public FlexiAIHooks Hooks { get; }
+
+    /// <summary>Gets the name of the provider that answered the most recent successful request, or <see langword="null"/> before the first.</summary>
+    public string? LastUsedProvider => _router.LastUsedProvider;
+
+    /// <summary>Gets the name of the provider tried first (the primary).</summary>
+    public string? PrimaryProvider => _router.Ordered.Length > 0 ? _router.Ordered[0].Name : null;
+
+    /// <summary>Creates a client from a JSON configuration file, overlaid with <c>FLEXIAI_</c> environment variables.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <param name="clientOptions">Clock, logging, hooks and provider factories.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ConfigurationException">The file is missing, malformed or invalid.</exception>
+    public static FlexiAIClient FromFile(string path, FlexiAIClientOptions? clientOptions = null) =>
+        new(FlexiAIConfiguration.LoadFile(path), clientOptions);
+
+    /// <summary>Creates a client from a JSON configuration stream, overlaid with <c>FLEXIAI_</c> environment variables.</summary>
+    /// <param name="json">The JSON stream.</param>
+    /// <param name="clientOptions">Clock, logging, hooks and provider factories.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ConfigurationException">The JSON is malformed or invalid.</exception>
+    public static FlexiAIClient FromJson(Stream json, FlexiAIClientOptions? clientOptions = null) =>
+        new(FlexiAIConfiguration.LoadJson(json), clientOptions);
+
+    /// <summary>Creates a client from an <see cref="IConfiguration"/> section.</summary>
+    /// <param name="section">The section, e.g. <c>builder.Configuration.GetSection("FlexiAI")</c>.</param>
+    /// <param name="clientOptions">Clock, logging, hooks and provider factories.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ConfigurationException">The section is invalid.</exception>
+    public static FlexiAIClient FromConfiguration(IConfiguration section, FlexiAIClientOptions? clientOptions = null) =>
+        new(FlexiAIConfiguration.FromConfiguration(section), clientOptions);
+
+    /// <inheritdoc/>
+    /// <exception cref="RequestValidationException">The request is invalid; no provider was called.</exception>
+    /// <exception cref="AllProvidersFailedException">No provider answered.</exception>
+    /// <exception cref="ProviderException">A provider failed with a category whose policy forbids failover (e.g. an invalid request).</exception>
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _router.GetResponseAsync(messages, options, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Failover before the first update is invisible to the caller. The last update carries the route
+    /// (<see cref="FlexiAIChatResponseExtensions.GetRoute(ChatResponseUpdate)"/>).
+    /// </remarks>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _router.GetStreamingResponseAsync(messages, options, cancellationToken);
+    }
+
+    /// <summary>Makes <paramref name="name"/> the provider tried first; the others keep their priority order behind it.</summary>
+    /// <param name="name">The provider's name (case-insensitive).</param>
+    /// <exception cref="ArgumentException">No provider has that name.</exception>
+    public void SetPrimaryProvider(string name)
+    {
+        var provider = Find(name);
+        _router.SetPrimary(provider);
+        if (_router.LogEnabled)
+        {
+            Log.PrimaryChanged(_router.Logger, provider.Name);
+        }
+    }
+
+    /// <summary>Gets every provider's health, in routing order (disabled providers last).</summary>
+    /// <returns>One status per provider.</returns>
+    public IReadOnlyList<ProviderStatus> GetProviderStatus()
+    {
+        var ordered = _router.Ordered;
+        var result = new List<ProviderStatus>(_router.Providers.Count);
+        foreach (var p in ordered.Concat(_router.Providers.Where(p => !ordered.Contains(p))))
+        {
+            var snapshot = p.Breaker.Snapshot;
+            var position = Array.IndexOf(ordered, p) + 1;
+            result.Add(new ProviderStatus(p.Name, p.Options.EffectiveType, p.Model, p.Options.Priority, position, snapshot.State,
+                snapshot.ConsecutiveFailures, snapshot.OpenedAt, snapshot.State == CircuitState.Closed ? null : snapshot.NextProbeAt,
+                p.LastErrorCategory ?? snapshot.LastErrorCategory));
+        }
+
+        return result;
+    }
+
+    /// <summary>Closes circuit breakers by hand: all of them, or the one of <paramref name="name"/>.</summary>
+    /// <param name="name">A provider's name, or <see langword="null"/> for all.</param>
+    /// <exception cref="ArgumentException">No provider has that name.</exception>
+    public void ResetCircuitBreakers(string? name = null) =>
+        ResetCircuitBreakersAsync(name).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Closes circuit breakers by hand: all of them, or the one of <paramref name="name"/>.</summary>
+    /// <param name="name">A provider's name, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">A token to cancel state-store I/O.</param>
+    /// <returns>A task that completes when the breakers are closed.</returns>
+    public async ValueTask ResetCircuitBreakersAsync(string? name = null, CancellationToken cancellationToken = default)
+    {
+        var targets = name is null ? _router.Providers : [Find(name)];
+        foreach (var provider in targets)
+        {
+            if (await provider.Breaker.ResetAsync(cancellationToken).ConfigureAwait(false) is { } change)
+            {
+                await _router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Opens a provider's circuit breaker by hand for the recovery timeout (e.g. during a known outage).</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <exception cref="ArgumentException">No provider has that name.</exception>
+    public void TripCircuitBreaker(string name) => TripCircuitBreakerAsync(name).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Opens a provider's circuit breaker by hand for the recovery timeout.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="cancellationToken">A token to cancel state-store I/O.</param>
+    /// <returns>A task that completes when the breaker is open.</returns>
+    public async ValueTask TripCircuitBreakerAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var provider = Find(name);
+        if (await provider.Breaker.TripAsync(cancellationToken).ConfigureAwait(false) is { } change)
+        {
+            await _router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks every enabled provider's credentials with the cheapest call each has.</summary>
+    /// <param name="cancellationToken">A token to cancel the checks.</param>
+    /// <returns>One result per provider, in routing order.</returns>
+    public async Task<IReadOnlyList<CredentialCheckResult>> ValidateCredentialsAsync(CancellationToken cancellationToken = default)
+    {
+        var checks = _router.Ordered.Select(p => p.Adapter.ValidateCredentialsAsync(p.Options, p.Client, cancellationToken)).ToArray();
+        return await Task.WhenAll(checks).ConfigureAwait(false);
+    }
+
+    /// <summary>Describes the model of provider <paramref name="name"/>.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <returns>What the model can do.</returns>
+    public ProviderModelInfo GetModelInfo(string name)
+    {
+        var provider = Find(name);
+        return provider.Adapter.DescribeModel(provider.Model);
+    }
+
+    /// <summary>Exports the client's configuration as JSON, secrets masked.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ExportConfiguration() => FlexiAIConfiguration.ToJson(_options);
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            var primary = _router.Ordered.FirstOrDefault();
+            return new ChatClientMetadata("flexiai", primary?.Options.BaseUrl, primary?.Model);
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var provider in _router.Providers)
+        {
+            provider.Client.Dispose();
+        }
+    }
+
+    private static RoutedProvider CreateProvider(FlexiAIOptions options, int index, FlexiAIClientOptions clientOptions, ProviderFactoryContext context, ICircuitStateStore store, TimeProvider time)
+    {
+        var provider = options.Providers[index];
+        var factory = provider.ChatClient is null || provider.Adapter is null ? FindFactory(provider.EffectiveType, clientOptions) : null;
+        IChatClient client;
+        var owns = false;
+        if (provider.ChatClient is { } given)
+        {
+            client = given;
+        }
+        else if (factory is not null)
+        {
+            client = factory.CreateClient(provider, context);
+            owns = true;
+        }
+        else
+        {
+            throw new ConfigurationException(
+                $"providers[{index}].type",
+                $"No provider factory is registered for type '{provider.EffectiveType}' (provider '{provider.Name}'). Give the provider a ChatClient in code, or add a ProviderFactory for this type to FlexiAIClientOptions.ProviderFactories.");
+        }
+
+        var adapter = provider.Adapter ?? factory?.CreateAdapter(provider) ?? ProviderAdapter.Generic;
+        var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
+        var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
+        var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);
+        var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
+        return new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout);
+    }
+
+    private static ProviderFactory? FindFactory(string type, FlexiAIClientOptions clientOptions) =>
+        clientOptions.ProviderFactories.FirstOrDefault(f => string.Equals(f.Type, type, StringComparison.OrdinalIgnoreCase))
+        ?? BuiltInProviderFactories.Find(type);
+
+    private RoutedProvider Find(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return _router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No provider is named '{name}'. Known providers: {string.Join(", ", _router.Providers.Select(p => p.Name))}.", nameof(name));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace FlexiAI;
+
+/// <summary>Services and extensions for a <see cref="FlexiAIClient"/> that are not configuration: clock, logging, hooks, provider factories.</summary>
+public sealed class FlexiAIClientOptions
+{
+    /// <summary>Gets or sets the clock. Default <see cref="TimeProvider.System"/>; tests use <c>FakeTimeProvider</c>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the logger factory. Default: no logging (unless <see cref="LoggingOptions.File"/> is set).</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the hooks the client runs. Default: a new, empty set (also reachable as <see cref="FlexiAIClient.Hooks"/>).</summary>
+    public FlexiAIHooks? Hooks { get; set; }
+
+    /// <summary>Gets custom provider factories, consulted before the built-in ones.</summary>
+    public IList<ProviderFactory> ProviderFactories { get; } = [];
+
+    /// <summary>Gets or sets an HTTP handler the built-in providers send through (proxies, tests). Default: none.</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>Gets or sets the source of jitter for retry delays. Default <see cref="Random.Shared"/>.</summary>
+    public Random? Random { get; set; }
+}

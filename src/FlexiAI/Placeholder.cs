@@ -1,6 +1,0 @@
-namespace FlexiAI;
-
-/// <summary>Placeholder.</summary>
-public static class Placeholder
-{
-}

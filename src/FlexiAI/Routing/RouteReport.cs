@@ -1,0 +1,55 @@
+namespace FlexiAI;
+
+/// <summary>
+/// How FlexiAI answered a request: the provider and model that answered, every attempt in order,
+/// the total latency and the request's correlation id. Reach it with
+/// <see cref="FlexiAIChatResponseExtensions.GetRoute(Microsoft.Extensions.AI.ChatResponse)"/>.
+/// </summary>
+public sealed class RouteReport
+{
+    /// <summary>Initializes a new instance of the <see cref="RouteReport"/> class.</summary>
+    /// <param name="correlationId">The request's correlation id.</param>
+    /// <param name="provider">The provider that answered, or <see langword="null"/> when none did.</param>
+    /// <param name="model">The model that answered, or <see langword="null"/> when none did.</param>
+    /// <param name="attempts">Every attempt, in order.</param>
+    /// <param name="totalLatency">The time from the call to the answer (or the failure).</param>
+    public RouteReport(string correlationId, string? provider, string? model, IReadOnlyList<RouteAttempt> attempts, TimeSpan totalLatency)
+    {
+        CorrelationId = correlationId;
+        Provider = provider;
+        Model = model;
+        Attempts = attempts;
+        TotalLatency = totalLatency;
+    }
+
+    /// <summary>Gets the request's correlation id, also present in FlexiAI's log scopes.</summary>
+    public string CorrelationId { get; }
+
+    /// <summary>Gets the provider that answered, or <see langword="null"/> when none did.</summary>
+    public string? Provider { get; }
+
+    /// <summary>Gets the model that answered, or <see langword="null"/> when none did.</summary>
+    public string? Model { get; }
+
+    /// <summary>Gets every attempt, in order, including providers skipped by an open breaker.</summary>
+    public IReadOnlyList<RouteAttempt> Attempts { get; }
+
+    /// <summary>Gets the time from the call to the answer (or the failure).</summary>
+    public TimeSpan TotalLatency { get; }
+
+    /// <summary>Gets a value indicating whether a provider other than the first tried one answered.</summary>
+    public bool FailedOver => Provider is not null && Attempts.Count > 0 && !string.Equals(Attempts[0].Provider, Provider, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var path = string.Join(" -> ", Attempts.Select(a => a.Outcome switch
+        {
+            AttemptOutcome.Succeeded => $"{a.Provider}#{a.AttemptNumber}:ok",
+            AttemptOutcome.SkippedCircuitOpen => $"{a.Provider}:skipped(open)",
+            AttemptOutcome.Cancelled => $"{a.Provider}#{a.AttemptNumber}:cancelled",
+            _ => $"{a.Provider}#{a.AttemptNumber}:{a.Category}{(a.StatusCode is int s ? $"({s})" : string.Empty)}",
+        }));
+        return $"{Provider ?? "(none)"} via [{path}] in {TotalLatency.TotalMilliseconds:F1} ms (correlation {CorrelationId})";
+    }
+}
