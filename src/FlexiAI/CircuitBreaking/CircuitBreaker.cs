@@ -18,7 +18,7 @@ internal sealed class CircuitBreaker
     private readonly int _threshold;
     private readonly TimeSpan _recovery;
     private readonly TimeSpan _probeLease;
-    private volatile CircuitStateEntry _cached = CircuitStateEntry.Initial;
+    private CircuitStateEntry _cachedField = CircuitStateEntry.Initial;
 
     public CircuitBreaker(string name, ICircuitStateStore store, TimeProvider time, int threshold, TimeSpan recoveryTimeout, TimeSpan probeLease)
     {
@@ -32,17 +32,19 @@ internal sealed class CircuitBreaker
 
     public string Name { get; }
 
+    private CircuitStateEntry Cached => Volatile.Read(ref _cachedField);
+
     /// <summary>Gets the last entry this breaker read or wrote (for status reports; no I/O).</summary>
-    public CircuitStateEntry Snapshot => _cached;
+    public CircuitStateEntry Snapshot => Cached;
 
     /// <summary>Loads the stored state (a shared store may already hold state for this provider).</summary>
     public async ValueTask RefreshAsync(CancellationToken cancellationToken) =>
-        _cached = await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false);
+        Observe(await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Asks whether a call may go through now.</summary>
     public ValueTask<(CircuitPermit Permit, CircuitStateChange? Change)> AcquireAsync(CancellationToken cancellationToken)
     {
-        var cached = _cached;
+        var cached = Cached;
         return cached.State == CircuitState.Closed
             ? new((CircuitPermit.Closed, null))
             : AcquireSlowAsync(cancellationToken);
@@ -53,7 +55,7 @@ internal sealed class CircuitBreaker
         while (true)
         {
             var entry = await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false);
-            _cached = entry;
+            Observe(entry);
             var now = _time.GetUtcNow();
             switch (entry.State)
             {
@@ -96,7 +98,7 @@ internal sealed class CircuitBreaker
     /// <summary>Records a success of a call made under <paramref name="permit"/>.</summary>
     public ValueTask<CircuitStateChange?> RecordSuccessAsync(CircuitPermit permit, CancellationToken cancellationToken)
     {
-        var cached = _cached;
+        var cached = Cached;
         if (!permit.IsProbe && cached.State == CircuitState.Closed && cached.ConsecutiveFailures == 0)
         {
             return new((CircuitStateChange?)null);
@@ -110,7 +112,7 @@ internal sealed class CircuitBreaker
         while (true)
         {
             var entry = await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false);
-            _cached = entry;
+            Observe(entry);
             if (entry.State == CircuitState.Closed ? entry.ConsecutiveFailures == 0 : !(permit.IsProbe && entry.State == CircuitState.HalfOpen))
             {
                 // Nothing to do: already clean, or a late success of a call that started before the breaker opened.
@@ -147,7 +149,7 @@ internal sealed class CircuitBreaker
         while (true)
         {
             var entry = await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false);
-            _cached = entry;
+            Observe(entry);
             var now = _time.GetUtcNow();
             var failures = entry.ConsecutiveFailures + 1;
             CircuitStateEntry next;
@@ -184,7 +186,7 @@ internal sealed class CircuitBreaker
         while (true)
         {
             var entry = await _store.GetAsync(Name, cancellationToken).ConfigureAwait(false);
-            _cached = entry;
+            Observe(entry);
             if (entry.State != CircuitState.HalfOpen || entry.ProbeLeaseUntil is null)
             {
                 return;
@@ -232,11 +234,27 @@ internal sealed class CircuitBreaker
     {
         if (await _store.TryReplaceAsync(Name, expected, next, cancellationToken).ConfigureAwait(false))
         {
-            _cached = next;
+            Observe(next);
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>Keeps the newest entry seen (versions only grow), so a slow writer never regresses the cache.</summary>
+    private void Observe(CircuitStateEntry entry)
+    {
+        var current = Cached;
+        while (entry.Version > current.Version || (entry.Version == 0 && current.Version == 0))
+        {
+            var seen = Interlocked.CompareExchange(ref _cachedField, entry, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     private CircuitStateChange Change(CircuitState from, CircuitStateEntry to, CircuitTransitionReason reason, DateTimeOffset at, ErrorCategory? category) =>
