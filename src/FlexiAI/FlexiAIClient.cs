@@ -21,6 +21,7 @@ public sealed class FlexiAIClient : IChatClient
 
     private readonly FailoverRouter _router;
     private readonly FlexiAIOptions _options;
+    private readonly FileLogger? _fileLogger;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
@@ -46,7 +47,17 @@ public sealed class FlexiAIClient : IChatClient
 
         var time = clientOptions.TimeProvider ?? TimeProvider.System;
         var loggerFactory = clientOptions.LoggerFactory ?? NullLoggerFactory.Instance;
-        var logger = clientOptions.LoggerFactory is null ? (ILogger)NullLogger.Instance : new LevelFilteredLogger(loggerFactory.CreateLogger("FlexiAI"), _options.Logging.Level);
+        ILogger logger = clientOptions.LoggerFactory is null ? NullLogger.Instance : loggerFactory.CreateLogger("FlexiAI");
+        if (_options.Logging.File is { Length: > 0 } file)
+        {
+            _fileLogger = new FileLogger(file, time);
+            logger = logger is NullLogger ? _fileLogger : new CompositeLogger(logger, _fileLogger);
+        }
+
+        if (logger is not NullLogger)
+        {
+            logger = new LevelFilteredLogger(logger, _options.Logging.Level);
+        }
         Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
 
         var store = _options.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
@@ -66,6 +77,7 @@ public sealed class FlexiAIClient : IChatClient
                 created.Client.Dispose();
             }
 
+            _fileLogger?.Dispose();
             throw;
         }
 
@@ -253,6 +265,8 @@ public sealed class FlexiAIClient : IChatClient
         {
             provider.Client.Dispose();
         }
+
+        _fileLogger?.Dispose();
     }
 
     private static RoutedProvider CreateProvider(FlexiAIOptions options, int index, FlexiAIClientOptions clientOptions, ProviderFactoryContext context, ICircuitStateStore store, TimeProvider time)
