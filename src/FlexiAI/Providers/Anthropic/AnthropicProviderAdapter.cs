@@ -1,0 +1,95 @@
+using Anthropic.Exceptions;
+using Anthropic.Models.Models;
+using Microsoft.Extensions.AI;
+
+namespace FlexiAI;
+
+/// <summary>Classifies the Anthropic SDK's errors (with <c>Retry-After</c> from FlexiAI's HTTP handler), checks keys by listing models, and describes Claude models.</summary>
+public sealed class AnthropicProviderAdapter : ProviderAdapter
+{
+    /// <inheritdoc/>
+    public override ProviderFailure Classify(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var retryAfter = ResponseHeaderCapture.ReadRetryAfter(exception);
+        var shouldRetry = ResponseHeaderCapture.ReadShouldRetry(exception);
+        switch (exception)
+        {
+            case AnthropicApiException api:
+            {
+                var status = (int)api.StatusCode;
+                var message = SecretMasker.Redact(api.ApiMessage ?? api.Message);
+                return new ProviderFailure(Categorize(api.ErrorCode, status, message), message)
+                {
+                    StatusCode = status,
+                    RequestId = api.RequestID ?? exception.Data[ResponseHeaderCapture.RequestIdKey] as string,
+                    RetryAfter = retryAfter,
+                    ShouldRetry = shouldRetry,
+                };
+            }
+
+            case AnthropicSseException sse:
+            {
+                // A mid-stream `event: error` (e.g. overloaded_error) after a 200 response.
+                var message = SecretMasker.Redact(sse.ApiMessage ?? sse.Message);
+                return new ProviderFailure(Categorize(sse.ErrorCode, 0, message), "Stream error event: " + message);
+            }
+
+            case AnthropicIOException io:
+                return new ProviderFailure(ErrorCategory.Network, SecretMasker.Redact(io.Message));
+
+            case AnthropicInvalidDataException invalid:
+                return new ProviderFailure(ErrorCategory.ServerError, "Anthropic returned data the SDK could not read: " + SecretMasker.Redact(invalid.Message));
+
+            default:
+                return base.Classify(exception);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Lists models (free, no tokens).</remarks>
+    public override async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        try
+        {
+            var sdk = AnthropicProviderFactory.CreateSdkClient(provider, handler: null, TimeProvider.System);
+            await sdk.Models.List(new ModelListParams(), cancellationToken).ConfigureAwait(false);
+            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, "The key is accepted (models listed).");
+        }
+        catch (ConfigurationException ex)
+        {
+            return new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, ex.Errors[0].Message, ErrorCategory.Authentication);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var failure = Classify(ex);
+            var status = failure.Category is ErrorCategory.Authentication or ErrorCategory.PermissionDenied ? CredentialStatus.Invalid : CredentialStatus.Unknown;
+            return new CredentialCheckResult(provider.Name, status, $"{failure.Category}: {failure.Message}", failure.Category);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override ProviderModelInfo DescribeModel(string model) => ModelCatalog.Describe(model);
+
+    private static ErrorCategory Categorize(string? errorType, int status, string message)
+    {
+        if (message.Contains("prompt is too long", StringComparison.OrdinalIgnoreCase) || message.Contains("context window", StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorCategory.ContextLengthExceeded;
+        }
+
+        return errorType switch
+        {
+            "overloaded_error" => ErrorCategory.Overloaded,
+            "rate_limit_error" => ErrorCategory.RateLimited,
+            "authentication_error" => ErrorCategory.Authentication,
+            "permission_error" or "billing_error" => ErrorCategory.PermissionDenied,
+            "not_found_error" => ErrorCategory.NotFound,
+            "invalid_request_error" or "request_too_large" => ErrorCategory.InvalidRequest,
+            "timeout_error" => ErrorCategory.Timeout,
+            "api_error" => ErrorCategory.ServerError,
+            _ => status == 0 ? ErrorCategory.ServerError : CategorizeStatus(status),
+        };
+    }
+}

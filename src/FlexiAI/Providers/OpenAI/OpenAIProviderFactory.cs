@@ -1,0 +1,70 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace FlexiAI;
+
+/// <summary>
+/// Creates OpenAI providers (type <c>openai</c>): the official <c>OpenAI</c> SDK's chat client through
+/// <c>Microsoft.Extensions.AI.OpenAI</c>, with the SDK's own retries off (FlexiAI owns retries).
+/// </summary>
+/// <remarks>
+/// Reads <see cref="ProviderOptions.ApiKey"/>, <see cref="ProviderOptions.Model"/>, <see cref="ProviderOptions.BaseUrl"/>
+/// (the value the SDK takes as its endpoint, e.g. <c>https://api.openai.com/v1</c> or an OpenAI-compatible server's
+/// <c>…/v1</c>), <see cref="ProviderOptions.Timeout"/>, and the settings <c>organization</c> and <c>project</c>.
+/// </remarks>
+public sealed class OpenAIProviderFactory : ProviderFactory
+{
+    /// <inheritdoc/>
+    public override string Type => ProviderTypes.OpenAI;
+
+    /// <inheritdoc/>
+    public override IChatClient CreateClient(ProviderOptions provider, ProviderFactoryContext context)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(context);
+        return CreateSdkClient(provider, context.HttpMessageHandler).GetChatClient(provider.Model).AsIChatClient();
+    }
+
+    /// <inheritdoc/>
+    public override ProviderAdapter CreateAdapter(ProviderOptions provider) => new OpenAIProviderAdapter();
+
+    internal static OpenAIClient CreateSdkClient(ProviderOptions provider, HttpMessageHandler? handler)
+    {
+        if (string.IsNullOrWhiteSpace(provider.ApiKey))
+        {
+            throw new ConfigurationException(
+                $"providers[name={provider.Name}].api_key",
+                $"Provider '{provider.Name}' (openai) has no API key. Set api_key in the configuration, FLEXIAI_PROVIDERS__{provider.Name.ToUpperInvariant()}__API_KEY, or OPENAI_API_KEY.");
+        }
+
+        var options = new OpenAIClientOptions
+        {
+            // Always explicit: the SDK's default policy retries with a zero initial delay; FlexiAI owns retries.
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = provider.Timeout is { } t && t != Timeout.InfiniteTimeSpan ? t : null,
+        };
+        if (provider.BaseUrl is { } baseUrl)
+        {
+            options.Endpoint = baseUrl;
+        }
+
+        if (provider.Settings.TryGetValue("organization", out var organization) && !string.IsNullOrWhiteSpace(organization))
+        {
+            options.OrganizationId = organization;
+        }
+
+        if (provider.Settings.TryGetValue("project", out var project) && !string.IsNullOrWhiteSpace(project))
+        {
+            options.ProjectId = project;
+        }
+
+        if (handler is not null)
+        {
+            options.Transport = new HttpClientPipelineTransport(new HttpClient(handler, disposeHandler: false));
+        }
+
+        return new OpenAIClient(new ApiKeyCredential(provider.ApiKey), options);
+    }
+}
