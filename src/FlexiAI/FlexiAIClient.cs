@@ -296,7 +296,9 @@ public sealed class FlexiAIClient : IChatClient
         var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
         var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);
         var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
-        return new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout);
+        var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
+        var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;
+        return new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout, firstToken, idle);
     }
 
     private static ProviderFactory? FindFactory(string type, FlexiAIClientOptions clientOptions) =>

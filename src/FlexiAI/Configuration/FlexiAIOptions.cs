@@ -40,6 +40,9 @@ public sealed class FlexiAIOptions
     /// </summary>
     public IDictionary<ErrorCategory, ErrorPolicy> ErrorPolicies { get; } = new Dictionary<ErrorCategory, ErrorPolicy>();
 
+    /// <summary>Gets or sets the streaming settings (time-to-first-token and idle timeouts, mid-stream policy).</summary>
+    public StreamingOptions Streaming { get; set; } = new();
+
     /// <summary>Gets or sets the logging settings.</summary>
     public LoggingOptions Logging { get; set; } = new();
 
@@ -61,6 +64,7 @@ public sealed class FlexiAIOptions
             RequestTimeout = RequestTimeout,
             WaitForRecovery = WaitForRecovery,
             Logging = Logging.Clone(),
+            Streaming = Streaming.Clone(),
         };
         foreach (var provider in Providers)
         {

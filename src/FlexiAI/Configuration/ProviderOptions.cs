@@ -34,6 +34,12 @@ public sealed class ProviderOptions
     /// <summary>Gets or sets the attempt timeout for this provider; <see langword="null"/> uses <see cref="FlexiAIOptions.AttemptTimeout"/>.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>Gets or sets this provider's time-to-first-token timeout for streams; <see langword="null"/> uses <see cref="StreamingOptions.FirstTokenTimeout"/>.</summary>
+    public TimeSpan? FirstTokenTimeout { get; set; }
+
+    /// <summary>Gets or sets this provider's idle timeout between stream updates; <see langword="null"/> uses <see cref="StreamingOptions.IdleTimeout"/>.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
     /// <summary>Gets or sets how many times a failed attempt is retried on this provider; <see langword="null"/> uses <see cref="RetryOptions.MaxAttempts"/> − 1.</summary>
     public int? MaxRetries { get; set; }
 
@@ -65,6 +71,8 @@ public sealed class ProviderOptions
             ApiKey = ApiKey,
             BaseUrl = BaseUrl,
             Timeout = Timeout,
+            FirstTokenTimeout = FirstTokenTimeout,
+            IdleTimeout = IdleTimeout,
             MaxRetries = MaxRetries,
             Enabled = Enabled,
             ChatClient = ChatClient,

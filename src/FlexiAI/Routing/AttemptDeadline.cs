@@ -10,8 +10,9 @@ internal sealed class AttemptDeadline : IDisposable
     private readonly CancellationTokenSource _cts;
     private readonly CancellationTokenRegistration _callerRegistration;
 
-    public AttemptDeadline(TimeProvider time, TimeSpan timeout, CancellationToken callerToken)
+    public AttemptDeadline(TimeProvider time, TimeSpan timeout, string description, CancellationToken callerToken)
     {
+        Description = description;
         if (ReferenceEquals(time, TimeProvider.System))
         {
             _cts = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
@@ -34,8 +35,15 @@ internal sealed class AttemptDeadline : IDisposable
 
     public bool Fired => _cts.IsCancellationRequested;
 
-    /// <summary>Stops the deadline (a stream that delivered its first update is no longer bound by it).</summary>
-    public void Disarm() => _cts.CancelAfter(Timeout.InfiniteTimeSpan);
+    /// <summary>Gets what the deadline currently bounds, for the timeout message (e.g. "the attempt timeout of 60 s").</summary>
+    public string Description { get; private set; }
+
+    /// <summary>Restarts the deadline with a new timeout (a stream's idle timeout between updates). Allocation-free.</summary>
+    public void Rearm(TimeSpan timeout, string description)
+    {
+        Description = description;
+        _cts.CancelAfter(timeout);
+    }
 
     public void Dispose()
     {

@@ -14,4 +14,7 @@ public enum AttemptOutcome
 
     /// <summary>The caller cancelled the request during this attempt.</summary>
     Cancelled,
+
+    /// <summary>The provider's stream failed after output reached the caller.</summary>
+    Interrupted,
 }

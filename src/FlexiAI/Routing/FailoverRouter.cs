@@ -84,7 +84,7 @@ internal sealed class FailoverRouter
                     try
                     {
                         var response = await provider.Client.GetResponseAsync(list, options, deadline.Token).ConfigureAwait(false);
-                        var route = await run.SucceedAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        var route = await run.SucceedAsync(provider, permit, attempt, started, response.Usage).ConfigureAwait(false);
                         (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
                         await run.AfterResponseAsync(provider, attempt, response, route).ConfigureAwait(false);
                         return response;
@@ -133,140 +133,213 @@ internal sealed class FailoverRouter
         var list = RequestValidator.Validate(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
         var run = new RequestRun(this, list, options, cancellationToken);
-        var waitBudget = Options.WaitForRecovery;
-        IAsyncEnumerator<ChatResponseUpdate>? stream = null;
-        AttemptDeadline? deadline = null;
-        RoutedProvider? answering = null;
-        CircuitPermit answeringPermit = default;
-        var answeringAttempt = 0;
-        var started = 0L;
+        var streaming = Options.Streaming;
+        var ordered = _ordered;
+        var request = list;
+        var startAt = 0;
+        var text = new StreamText();
+        OpenedStream? opened = null;
         try
         {
-            while (answering is null)
-            {
-                var ordered = _ordered;
-                RoutedProvider? previous = null;
-                foreach (var provider in ordered)
-                {
-                    var permit = await run.EnterAsync(provider).ConfigureAwait(false);
-                    if (!permit.Allowed)
-                    {
-                        continue;
-                    }
-
-                    if (previous is not null)
-                    {
-                        await run.FailingOverAsync(previous, provider).ConfigureAwait(false);
-                    }
-
-                    previous = provider;
-                    for (var attempt = 1; ; attempt++)
-                    {
-                        deadline = await run.StartAttemptAsync(provider, attempt).ConfigureAwait(false);
-                        started = Time.GetTimestamp();
-                        FailureDecision decision;
-                        try
-                        {
-                            stream = provider.Client.GetStreamingResponseAsync(list, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
-                            if (await stream.MoveNextAsync().ConfigureAwait(false))
-                            {
-                                // The first update reached us: failover is no longer invisible; the deadline stops here.
-                                deadline.Disarm();
-                                answering = provider;
-                                answeringPermit = permit;
-                                answeringAttempt = attempt;
-                                break;
-                            }
-
-                            throw new ProviderException(provider.Name, provider.Model, new ProviderFailure(ErrorCategory.ServerError, "The stream ended before its first update."), attempt, isRetryable: true, innerException: null);
-                        }
-                        catch (Exception ex) when (run.IsCallerCancellation(ex))
-                        {
-                            await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
-                            throw;
-                        }
-                        catch (Exception ex)
-                        {
-                            decision = await run.FailAsync(provider, permit, attempt, started, ex, deadline).ConfigureAwait(false);
-                        }
-
-                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
-                        stream = null;
-                        deadline.Dispose();
-                        deadline = null;
-                        if (decision == FailureDecision.Stop)
-                        {
-                            throw run.StopException!;
-                        }
-
-                        if (decision == FailureDecision.NextProvider)
-                        {
-                            break;
-                        }
-
-                        await Task.Delay(run.RetryDelay, Time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (answering is not null)
-                    {
-                        break;
-                    }
-                }
-
-                if (answering is null)
-                {
-                    var waitStarted = Time.GetTimestamp();
-                    if (!await run.WaitForRecoveryAsync(waitBudget).ConfigureAwait(false))
-                    {
-                        throw run.BuildAllFailed();
-                    }
-
-                    waitBudget -= Time.GetElapsedTime(waitStarted);
-                }
-            }
-
-            yield return stream!.Current;
             while (true)
             {
-                bool more;
+                // Open a stream on the first provider (from startAt) that delivers a first update; failures before it are invisible.
                 try
                 {
-                    more = await stream.MoveNextAsync().ConfigureAwait(false);
+                    opened = await OpenStreamAsync(run, ordered, startAt, request, options, text.Visible).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (run.IsCallerCancellation(ex))
+                catch (FlexiAIException ex) when (text.Visible && ex is not StreamInterruptedException)
                 {
-                    await run.CancelledAsync(answering, answeringPermit, answeringAttempt, started).ConfigureAwait(false);
-                    throw;
-                }
-                catch (Exception ex)
-                {
-                    // After the first update the caller has seen output: no invisible failover is possible.
-                    await run.FailAsync(answering, answeringPermit, answeringAttempt, started, ex, null).ConfigureAwait(false);
-                    var error = run.BuildAllFailed($"The stream from provider '{answering.Name}' failed after output reached the caller.");
-                    throw error;
+                    throw Interrupted(run, text, "no provider could continue it.", ex);
                 }
 
-                if (!more)
+                if (opened is null)
                 {
-                    break;
+                    throw text.Visible ? Interrupted(run, text, "no provider could continue it.", null) : run.BuildAllFailed();
                 }
 
-                yield return stream.Current;
+                var provider = opened.Provider;
+                var update = opened.Stream.Current;
+                Exception? failure = null;
+                while (true)
+                {
+                    text.Observe(update);
+                    yield return update;
+
+                    bool more;
+                    opened.Deadline.Rearm(provider.IdleTimeout, provider.IdleDescription);
+                    try
+                    {
+                        more = await opened.Stream.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (run.IsCallerCancellation(ex))
+                    {
+                        await run.CancelledAsync(provider, opened.Permit, opened.Attempt, opened.Started).ConfigureAwait(false);
+                        throw;
+                    }
+                    catch (Exception ex)
+                    {
+                        failure = ex;
+                        break;
+                    }
+
+                    if (!more)
+                    {
+                        if (streaming.RequireFinishReason && !text.SawFinishReason)
+                        {
+                            failure = new ProviderException(provider.Name, provider.Model,
+                                new ProviderFailure(ErrorCategory.Network, "The stream ended without its terminal event (no finish reason): the response is truncated."),
+                                opened.Attempt, isRetryable: true, innerException: null);
+                        }
+
+                        break;
+                    }
+
+                    update = opened.Stream.Current;
+                }
+
+                if (failure is null)
+                {
+                    var route = await run.SucceedAsync(provider, opened.Permit, opened.Attempt, opened.Started, text.Usage).ConfigureAwait(false);
+                    await run.AfterResponseAsync(provider, opened.Attempt, null, route).ConfigureAwait(false);
+                    yield return new ChatResponseUpdate
+                    {
+                        AdditionalProperties = new() { [FlexiAIChatResponseExtensions.RouteKey] = route },
+                        ModelId = provider.Model,
+                    };
+                    yield break;
+                }
+
+                var outcome = text.Visible ? AttemptOutcome.Interrupted : AttemptOutcome.Failed;
+                var (error, policy, _, _) = await run.RecordFailureAsync(provider, opened.Permit, opened.Attempt, opened.Started, failure, opened.Deadline, outcome).ConfigureAwait(false);
+                var failedIndex = Array.IndexOf(ordered, provider);
+                await opened.DisposeAsync().ConfigureAwait(false);
+                opened = null;
+
+                if (!text.Visible)
+                {
+                    // Nothing the caller can see yet (e.g. only a role update): fail over invisibly, from the next provider.
+                    if (!policy.Failover)
+                    {
+                        error.Route = run.BuildRoute(null);
+                        throw error;
+                    }
+
+                    startAt = failedIndex + 1;
+                    continue;
+                }
+
+                if (streaming.MidStreamPolicy != MidStreamPolicy.Continue)
+                {
+                    throw Interrupted(run, text, "the mid-stream policy is Fail.", error);
+                }
+
+                if (text.SawToolCall)
+                {
+                    throw Interrupted(run, text, "a tool call was in progress, and a tool call is never continued.", error);
+                }
+
+                if (!policy.Failover)
+                {
+                    throw Interrupted(run, text, $"{error.Category} failures do not fail over.", error);
+                }
+
+                // Continue on the next provider from the text the caller already has, keeping the caller's messages.
+                request = [.. list, new ChatMessage(ChatRole.Assistant, text.ToString()), new ChatMessage(ChatRole.User, streaming.ContinuationPrompt ?? StreamingOptions.DefaultContinuationPrompt)];
+                run.MarkContinuation(text.Length);
+                startAt = failedIndex + 1;
             }
-
-            var route = await run.SucceedAsync(answering, answeringPermit, answeringAttempt, started).ConfigureAwait(false);
-            await run.AfterResponseAsync(answering, answeringAttempt, null, route).ConfigureAwait(false);
-            yield return new ChatResponseUpdate
-            {
-                AdditionalProperties = new() { [FlexiAIChatResponseExtensions.RouteKey] = route },
-            };
         }
         finally
         {
-            await DisposeQuietlyAsync(stream).ConfigureAwait(false);
-            deadline?.Dispose();
+            if (opened is not null)
+            {
+                await opened.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>
+    /// Tries providers from <paramref name="startAt"/> in order, with retries, until one delivers a first update; returns
+    /// <see langword="null"/> when none does (every breaker open, every provider failed).
+    /// </summary>
+    private async ValueTask<OpenedStream?> OpenStreamAsync(RequestRun run, RoutedProvider[] ordered, int startAt, IList<ChatMessage> request, ChatOptions? options, bool continuing)
+    {
+        var waitBudget = continuing ? TimeSpan.Zero : Options.WaitForRecovery;
+        while (true)
+        {
+            RoutedProvider? previous = null;
+            for (var index = startAt; index < ordered.Length; index++)
+            {
+                var provider = ordered[index];
+                var permit = await run.EnterAsync(provider).ConfigureAwait(false);
+                if (!permit.Allowed)
+                {
+                    continue;
+                }
+
+                if (previous is not null)
+                {
+                    await run.FailingOverAsync(previous, provider).ConfigureAwait(false);
+                }
+
+                previous = provider;
+                for (var attempt = 1; ; attempt++)
+                {
+                    var deadline = await run.StartAttemptAsync(provider, attempt, streaming: true).ConfigureAwait(false);
+                    var started = Time.GetTimestamp();
+                    IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+                    FailureDecision decision;
+                    try
+                    {
+                        stream = provider.Client.GetStreamingResponseAsync(request, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+                        if (await stream.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            return new OpenedStream(provider, permit, attempt, started, deadline, stream);
+                        }
+
+                        throw new ProviderException(provider.Name, provider.Model, new ProviderFailure(ErrorCategory.Network, "The stream ended before its first update."), attempt, isRetryable: true, innerException: null);
+                    }
+                    catch (Exception ex) when (run.IsCallerCancellation(ex))
+                    {
+                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
+                        deadline.Dispose();
+                        await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        throw;
+                    }
+                    catch (Exception ex)
+                    {
+                        decision = await run.FailAsync(provider, permit, attempt, started, ex, deadline).ConfigureAwait(false);
+                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
+                        deadline.Dispose();
+                    }
+
+                    if (decision == FailureDecision.Stop)
+                    {
+                        throw run.StopException!;
+                    }
+
+                    if (decision == FailureDecision.NextProvider)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(run.RetryDelay, Time, run.CallerToken).ConfigureAwait(false);
+                }
+            }
+
+            var waitStarted = Time.GetTimestamp();
+            if (!await run.WaitForRecoveryAsync(waitBudget).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            waitBudget -= Time.GetElapsedTime(waitStarted);
+        }
+    }
+
+    private static StreamInterruptedException Interrupted(RequestRun run, StreamText text, string reason, Exception? cause) =>
+        new(text.ToString(), text.Usage, run.BuildRoute(null), reason, cause);
 
     /// <summary>Computes the delay before retry number <paramref name="failedAttempt"/> (1 = after the first failure).</summary>
     public TimeSpan ComputeBackoff(int failedAttempt)
@@ -340,7 +413,7 @@ internal sealed class FailoverRouter
         }
     }
 
-    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate>? stream)
+    internal static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate>? stream)
     {
         if (stream is null)
         {

@@ -29,6 +29,7 @@ internal sealed class RequestRun
     private DateTimeOffset? _earliestRetryAt;
     private bool _requestTimedOut;
     private int _tried;
+    private int? _continuedAt;
 
     public RequestRun(FailoverRouter router, IList<ChatMessage> messages, ChatOptions? options, CancellationToken callerToken)
     {
@@ -101,7 +102,7 @@ internal sealed class RequestRun
     }
 
     /// <summary>Starts an attempt: runs before-request hooks and arms the attempt's deadline.</summary>
-    public async ValueTask<AttemptDeadline> StartAttemptAsync(RoutedProvider provider, int attempt)
+    public async ValueTask<AttemptDeadline> StartAttemptAsync(RoutedProvider provider, int attempt, bool streaming = false)
     {
         _tried++;
         if (_router.LogEnabled)
@@ -125,13 +126,16 @@ internal sealed class RequestRun
         }
 
         var remaining = Remaining;
-        var timeout = provider.AttemptTimeout;
+        var timeout = streaming ? provider.FirstTokenTimeout : provider.AttemptTimeout;
+        var description = streaming && provider.FirstTokenTimeout != provider.AttemptTimeout
+            ? $"time-to-first-token timeout of {timeout.TotalSeconds:0.###} s"
+            : $"attempt timeout of {timeout.TotalSeconds:0.###} s";
         if (remaining != Timeout.InfiniteTimeSpan && (timeout == Timeout.InfiniteTimeSpan || remaining < timeout))
         {
             timeout = remaining;
         }
 
-        return new AttemptDeadline(_router.Time, timeout, CallerToken);
+        return new AttemptDeadline(_router.Time, timeout, description, CallerToken);
     }
 
     /// <summary>Returns whether <paramref name="exception"/> is the caller's own cancellation.</summary>
@@ -139,10 +143,10 @@ internal sealed class RequestRun
         exception is OperationCanceledException && CallerToken.IsCancellationRequested;
 
     /// <summary>Records a success and returns the route report.</summary>
-    public async ValueTask<RouteReport> SucceedAsync(RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart)
+    public async ValueTask<RouteReport> SucceedAsync(RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart, UsageDetails? usage)
     {
         var latency = _router.Time.GetElapsedTime(attemptStart);
-        _attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt, AttemptOutcome.Succeeded, null, null, latency));
+        _attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt, AttemptOutcome.Succeeded, null, null, latency, _continuedAt));
         var change = await provider.Breaker.RecordSuccessAsync(permit, CancellationToken.None).ConfigureAwait(false);
         if (change is { } c)
         {
@@ -155,7 +159,7 @@ internal sealed class RequestRun
             Log.AttemptSucceeded(_router.Logger, CorrelationId, provider.Name, attempt, latency.TotalMilliseconds);
         }
 
-        return BuildRoute(provider);
+        return BuildRoute(provider, usage);
     }
 
     /// <summary>Runs the after-response hooks.</summary>
@@ -199,15 +203,64 @@ internal sealed class RequestRun
     /// <summary>Classifies a failed attempt, records it, informs the breaker and hooks, and decides what comes next.</summary>
     public async ValueTask<FailureDecision> FailAsync(RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart, Exception exception, AttemptDeadline? deadline)
     {
+        var (error, policy, retryable, requestTimedOut) = await RecordFailureAsync(provider, permit, attempt, attemptStart, exception, deadline, AttemptOutcome.Failed).ConfigureAwait(false);
+        if (requestTimedOut || Remaining == TimeSpan.Zero)
+        {
+            _requestTimedOut = true;
+            StopException = BuildAllFailed($"The request timeout of {_router.Options.RequestTimeout.TotalSeconds:0.###} s elapsed after {_attempts.Count} attempt(s).");
+            return FailureDecision.Stop;
+        }
+
+        if (!policy.Failover && !(retryable && attempt < provider.MaxAttempts && !permit.IsProbe))
+        {
+            error.Route = BuildRoute(null);
+            StopException = error;
+            return FailureDecision.Stop;
+        }
+
+        if (retryable && attempt < provider.MaxAttempts && !permit.IsProbe && provider.Breaker.Snapshot.State == CircuitState.Closed)
+        {
+            var cap = _router.Options.Retry.MaxRetryAfter;
+            if (error.RetryAfter is { } retryAfter && retryAfter > cap)
+            {
+                if (_router.LogEnabled)
+                {
+                    Log.RetryAfterAboveCap(_router.Logger, CorrelationId, provider.Name, retryAfter.TotalMilliseconds, cap.TotalMilliseconds);
+                }
+
+                return policy.Failover ? FailureDecision.NextProvider : StopWith(error);
+            }
+
+            var delay = error.RetryAfter ?? _router.ComputeBackoff(attempt);
+            var remaining = Remaining;
+            if (remaining == Timeout.InfiniteTimeSpan || delay < remaining)
+            {
+                RetryDelay = delay;
+                if (_router.LogEnabled)
+                {
+                    Log.Retrying(_router.Logger, CorrelationId, provider.Name, delay.TotalMilliseconds, attempt + 1, provider.MaxAttempts);
+                }
+
+                return FailureDecision.Retry;
+            }
+        }
+
+        return policy.Failover ? FailureDecision.NextProvider : StopWith(error);
+    }
+
+    /// <summary>Classifies and records a failed attempt (route, errors, log, breaker, hooks) without deciding what comes next.</summary>
+    public async ValueTask<(ProviderException Error, ErrorPolicy Policy, bool Retryable, bool RequestTimedOut)> RecordFailureAsync(
+        RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart, Exception exception, AttemptDeadline? deadline, AttemptOutcome outcome)
+    {
         var latency = _router.Time.GetElapsedTime(attemptStart);
         ProviderFailure failure;
         var requestTimedOut = false;
         if (deadline is { Fired: true } && exception is OperationCanceledException)
         {
-            requestTimedOut = Remaining == TimeSpan.Zero;
+            requestTimedOut = outcome == AttemptOutcome.Failed && Remaining == TimeSpan.Zero;
             failure = requestTimedOut
                 ? new ProviderFailure(ErrorCategory.Timeout, $"The request timeout of {_router.Options.RequestTimeout.TotalSeconds:0.###} s elapsed during this attempt.")
-                : new ProviderFailure(ErrorCategory.Timeout, $"The attempt timeout of {provider.AttemptTimeout.TotalSeconds:0.###} s elapsed.");
+                : new ProviderFailure(ErrorCategory.Timeout, $"The {deadline.Description} elapsed.");
         }
         else
         {
@@ -217,7 +270,7 @@ internal sealed class RequestRun
         var policy = _router.PolicyFor(failure.Category);
         var retryable = failure.ShouldRetry ?? policy.Retry;
         var error = new ProviderException(provider.Name, provider.Model, failure, attempt, retryable, exception);
-        _attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt, AttemptOutcome.Failed, failure.Category, failure.StatusCode, latency));
+        _attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt, outcome, failure.Category, failure.StatusCode, latency, _continuedAt));
         (_errors ??= []).Add(error);
         provider.NoteError(failure.Category);
 
@@ -250,49 +303,11 @@ internal sealed class RequestRun
             }, CallerToken).ConfigureAwait(false);
         }
 
-        if (requestTimedOut || Remaining == TimeSpan.Zero)
-        {
-            _requestTimedOut = true;
-            StopException = BuildAllFailed($"The request timeout of {_router.Options.RequestTimeout.TotalSeconds:0.###} s elapsed after {_attempts.Count} attempt(s).");
-            return FailureDecision.Stop;
-        }
-
-        if (!policy.Failover && !(retryable && attempt < provider.MaxAttempts && !permit.IsProbe))
-        {
-            error.Route = BuildRoute(null);
-            StopException = error;
-            return FailureDecision.Stop;
-        }
-
-        if (retryable && attempt < provider.MaxAttempts && !permit.IsProbe && provider.Breaker.Snapshot.State == CircuitState.Closed)
-        {
-            var cap = _router.Options.Retry.MaxRetryAfter;
-            if (failure.RetryAfter is { } retryAfter && retryAfter > cap)
-            {
-                if (_router.LogEnabled)
-                {
-                    Log.RetryAfterAboveCap(_router.Logger, CorrelationId, provider.Name, retryAfter.TotalMilliseconds, cap.TotalMilliseconds);
-                }
-
-                return policy.Failover ? FailureDecision.NextProvider : StopWith(error);
-            }
-
-            var delay = failure.RetryAfter ?? _router.ComputeBackoff(attempt);
-            var remaining = Remaining;
-            if (remaining == Timeout.InfiniteTimeSpan || delay < remaining)
-            {
-                RetryDelay = delay;
-                if (_router.LogEnabled)
-                {
-                    Log.Retrying(_router.Logger, CorrelationId, provider.Name, delay.TotalMilliseconds, attempt + 1, provider.MaxAttempts);
-                }
-
-                return FailureDecision.Retry;
-            }
-        }
-
-        return policy.Failover ? FailureDecision.NextProvider : StopWith(error);
+        return (error, policy, retryable, requestTimedOut);
     }
+
+    /// <summary>Marks that the attempts from now on continue a stream whose first <paramref name="offset"/> characters the caller already has.</summary>
+    public void MarkContinuation(int offset) => _continuedAt = offset;
 
     /// <summary>Runs failover logging and hooks when the request moves from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public ValueTask FailingOverAsync(RoutedProvider from, RoutedProvider to)
@@ -367,8 +382,8 @@ internal sealed class RequestRun
         return new AllProvidersFailedException(_errors is null ? [] : [.. _errors], BuildRoute(null), _earliestRetryAt, reason);
     }
 
-    public RouteReport BuildRoute(RoutedProvider? answered) =>
-        new(CorrelationId, answered?.Name, answered?.Model, [.. _attempts], _router.Time.GetElapsedTime(_start));
+    public RouteReport BuildRoute(RoutedProvider? answered, UsageDetails? usage = null) =>
+        new(CorrelationId, answered?.Name, answered?.Model, [.. _attempts], _router.Time.GetElapsedTime(_start)) { Usage = usage };
 
     private FailureDecision StopWith(ProviderException error)
     {

@@ -8,6 +8,7 @@ namespace FlexiAI;
 /// <param name="Category">The failure's category, for failed attempts.</param>
 /// <param name="StatusCode">The HTTP status code, when the provider answered with an error.</param>
 /// <param name="Latency">How long the attempt took.</param>
+/// <param name="ContinuedAt">For a stream continued on this provider after another's mid-stream failure: the number of characters the caller already had.</param>
 public sealed record RouteAttempt(
     string Provider,
     string Model,
@@ -15,4 +16,5 @@ public sealed record RouteAttempt(
     AttemptOutcome Outcome,
     ErrorCategory? Category,
     int? StatusCode,
-    TimeSpan Latency);
+    TimeSpan Latency,
+    int? ContinuedAt = null);

@@ -37,6 +37,9 @@ public sealed class RouteReport
     /// <summary>Gets the time from the call to the answer (or the failure).</summary>
     public TimeSpan TotalLatency { get; }
 
+    /// <summary>Gets the token usage the answering provider(s) reported, when any did.</summary>
+    public Microsoft.Extensions.AI.UsageDetails? Usage { get; init; }
+
     /// <summary>Gets a value indicating whether a provider other than the first tried one answered.</summary>
     public bool FailedOver => Provider is not null && Attempts.Count > 0 && !string.Equals(Attempts[0].Provider, Provider, StringComparison.Ordinal);
 
@@ -45,9 +48,11 @@ public sealed class RouteReport
     {
         var path = string.Join(" -> ", Attempts.Select(a => a.Outcome switch
         {
+            AttemptOutcome.Succeeded when a.ContinuedAt is int at => $"{a.Provider}#{a.AttemptNumber}:ok(continued@{at})",
             AttemptOutcome.Succeeded => $"{a.Provider}#{a.AttemptNumber}:ok",
             AttemptOutcome.SkippedCircuitOpen => $"{a.Provider}:skipped(open)",
             AttemptOutcome.Cancelled => $"{a.Provider}#{a.AttemptNumber}:cancelled",
+            AttemptOutcome.Interrupted => $"{a.Provider}#{a.AttemptNumber}:interrupted({a.Category})",
             _ => $"{a.Provider}#{a.AttemptNumber}:{a.Category}{(a.StatusCode is int s ? $"({s})" : string.Empty)}",
         }));
         return $"{Provider ?? "(none)"} via [{path}] in {TotalLatency.TotalMilliseconds:F1} ms (correlation {CorrelationId})";

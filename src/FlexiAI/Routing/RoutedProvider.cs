@@ -8,8 +8,11 @@ internal sealed class RoutedProvider
 {
     private volatile StrongBox<ErrorCategory>? _lastError;
 
-    public RoutedProvider(ProviderOptions options, int order, IChatClient client, bool ownsClient, ProviderAdapter adapter, CircuitBreaker breaker, int maxAttempts, TimeSpan attemptTimeout)
+    public RoutedProvider(ProviderOptions options, int order, IChatClient client, bool ownsClient, ProviderAdapter adapter, CircuitBreaker breaker, int maxAttempts, TimeSpan attemptTimeout, TimeSpan firstTokenTimeout, TimeSpan idleTimeout)
     {
+        FirstTokenTimeout = firstTokenTimeout;
+        IdleTimeout = idleTimeout;
+        IdleDescription = $"idle timeout of {idleTimeout.TotalSeconds:0.###} s between stream updates";
         Options = options;
         Order = order;
         Client = client;
@@ -39,6 +42,15 @@ internal sealed class RoutedProvider
     public int MaxAttempts { get; }
 
     public TimeSpan AttemptTimeout { get; }
+
+    /// <summary>Gets the time a stream may take to its first update.</summary>
+    public TimeSpan FirstTokenTimeout { get; }
+
+    /// <summary>Gets the longest silence allowed between stream updates.</summary>
+    public TimeSpan IdleTimeout { get; }
+
+    /// <summary>Gets the idle timeout's description, built once (the per-chunk path must not allocate).</summary>
+    public string IdleDescription { get; }
 
     public ErrorCategory? LastErrorCategory => _lastError?.Value;
 

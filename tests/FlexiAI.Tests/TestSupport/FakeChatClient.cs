@@ -26,6 +26,18 @@ public sealed class FakeChatClient : IChatClient
 
     public Func<int, CancellationToken, Exception?>? StreamFailure { get; set; }
 
+    /// <summary>Streaming: the chunk index before which the stream stalls until cancelled.</summary>
+    public int? StallAt { get; set; }
+
+    /// <summary>Streaming: extra contents appended to the chunk at the given index.</summary>
+    public Dictionary<int, AIContent> ExtraContent { get; } = [];
+
+    /// <summary>Streaming: whether the last update carries a finish reason (the provider's terminal event).</summary>
+    public bool EndWithFinishReason { get; set; } = true;
+
+    /// <summary>Streaming: the messages each streaming call received.</summary>
+    public List<List<ChatMessage>> StreamRequests { get; } = [];
+
     public static FakeChatClient Answering(string name) => new FakeChatClient(name).ThenAnswer();
 
     public static FakeChatClient Failing(string name, int status) => new FakeChatClient(name).ThenFail(status);
@@ -76,7 +88,12 @@ public sealed class FakeChatClient : IChatClient
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // The first behaviour decides whether the stream starts at all.
+        lock (_gate)
+        {
+            StreamRequests.Add([.. messages]);
+        }
+
+        // The scripted behaviour decides whether the stream starts at all.
         var response = await GetResponseAsync(messages, options, cancellationToken);
         for (var i = 0; i < StreamChunks.Length; i++)
         {
@@ -85,9 +102,25 @@ public sealed class FakeChatClient : IChatClient
                 throw failure;
             }
 
+            if (StallAt == i)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Yield();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, StreamChunks[i]);
+            var update = new ChatResponseUpdate(ChatRole.Assistant, StreamChunks[i]);
+            if (ExtraContent.TryGetValue(i, out var extra))
+            {
+                update.Contents.Add(extra);
+            }
+
+            if (i == StreamChunks.Length - 1 && EndWithFinishReason)
+            {
+                update.FinishReason = ChatFinishReason.Stop;
+            }
+
+            yield return update;
         }
     }
 
