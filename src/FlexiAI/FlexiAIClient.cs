@@ -33,6 +33,7 @@ public sealed class FlexiAIClient : IChatClient
         ArgumentNullException.ThrowIfNull(options);
         clientOptions ??= new FlexiAIClientOptions();
         _options = options.Clone();
+        FlexiAIConfiguration.ApplyProviderEnvironment(_options, clientOptions.EnvironmentVariables);
         foreach (var provider in _options.Providers)
         {
             SecretMasker.Register(provider.ApiKey);

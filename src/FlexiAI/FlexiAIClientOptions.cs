@@ -22,4 +22,7 @@ public sealed class FlexiAIClientOptions
 
     /// <summary>Gets or sets the source of jitter for retry delays. Default <see cref="Random.Shared"/>.</summary>
     public Random? Random { get; set; }
+
+    /// <summary>Gets or sets how provider environment variables (<c>OPENAI_API_KEY</c>, …) are read; tests replace it.</summary>
+    internal Func<string, string?> EnvironmentVariables { get; set; } = Environment.GetEnvironmentVariable;
 }

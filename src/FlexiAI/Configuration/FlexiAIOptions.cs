@@ -52,6 +52,15 @@ public sealed class FlexiAIOptions
     public ErrorPolicy GetErrorPolicy(ErrorCategory category) =>
         ErrorPolicies.TryGetValue(category, out var policy) ? policy : ErrorPolicy.GetDefault(category);
 
+    /// <summary>Replaces the failover, retry, timeout and breaker settings with a preset's values; providers are untouched.</summary>
+    /// <param name="preset">The preset.</param>
+    /// <returns>These options, for chaining.</returns>
+    public FlexiAIOptions ApplyPreset(ConfigurationPreset preset)
+    {
+        ConfigurationPresets.Apply(this, preset);
+        return this;
+    }
+
     /// <summary>Creates a deep copy of these options (provider clients and adapters are shared, not copied).</summary>
     /// <returns>The copy.</returns>
     public FlexiAIOptions Clone()

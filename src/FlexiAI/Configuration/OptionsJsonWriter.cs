@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+
+namespace FlexiAI;
+
+/// <summary>Writes <see cref="FlexiAIOptions"/> as the snake_case JSON <see cref="FlexiAIConfiguration"/> reads, with secrets masked.</summary>
+internal static class OptionsJsonWriter
+{
+    private static readonly string[] SecretSettingMarkers = ["key", "secret", "token", "password", "credential"];
+
+    public static string Write(FlexiAIOptions options)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("providers");
+            foreach (var p in options.Providers)
+            {
+                WriteProvider(w, p);
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartObject("circuit_breaker");
+            w.WriteNumber("failure_threshold", options.CircuitBreaker.FailureThreshold);
+            Duration(w, "recovery_timeout", options.CircuitBreaker.RecoveryTimeout);
+            w.WriteStartArray("expected_exception");
+            foreach (var name in options.CircuitBreaker.ExpectedExceptions)
+            {
+                w.WriteStringValue(name);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+
+            w.WriteStartObject("retry");
+            w.WriteNumber("max_attempts", options.Retry.MaxAttempts);
+            w.WriteNumber("backoff_factor", options.Retry.BackoffFactor);
+            Duration(w, "initial_delay", options.Retry.InitialDelay);
+            Duration(w, "max_delay", options.Retry.MaxDelay);
+            Duration(w, "max_retry_after", options.Retry.MaxRetryAfter);
+            w.WriteBoolean("jitter", options.Retry.UseJitter);
+            w.WriteEndObject();
+
+            Duration(w, "attempt_timeout", options.AttemptTimeout);
+            Duration(w, "request_timeout", options.RequestTimeout);
+            Duration(w, "wait_for_recovery", options.WaitForRecovery);
+
+            w.WriteStartObject("error_policies");
+            foreach (var (category, policy) in options.ErrorPolicies.OrderBy(p => p.Key))
+            {
+                w.WriteStartObject(ConfigurationText.ToSnakeCase(category.ToString()));
+                w.WriteBoolean("retry", policy.Retry);
+                w.WriteBoolean("failover", policy.Failover);
+                w.WriteBoolean("count_toward_breaker", policy.CountsTowardBreaker);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+
+            w.WriteStartObject("streaming");
+            if (options.Streaming.FirstTokenTimeout is { } firstToken)
+            {
+                Duration(w, "first_token_timeout", firstToken);
+            }
+
+            Duration(w, "idle_timeout", options.Streaming.IdleTimeout);
+            w.WriteString("mid_stream_policy", ConfigurationText.ToSnakeCase(options.Streaming.MidStreamPolicy.ToString()));
+            w.WriteBoolean("require_finish_reason", options.Streaming.RequireFinishReason);
+            if (options.Streaming.ContinuationPrompt is { } prompt)
+            {
+                w.WriteString("continuation_prompt", prompt);
+            }
+
+            w.WriteEndObject();
+
+            w.WriteStartObject("logging");
+            w.WriteString("level", ConfigurationText.FormatLogLevel(options.Logging.Level));
+            if (options.Logging.File is { } file)
+            {
+                w.WriteString("file", file);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteProvider(Utf8JsonWriter w, ProviderOptions p)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", p.Name);
+        if (!string.IsNullOrWhiteSpace(p.Type))
+        {
+            w.WriteString("type", p.Type);
+        }
+
+        if (p.Priority is { } priority)
+        {
+            w.WriteNumber("priority", priority);
+        }
+
+        w.WriteString("model", p.Model);
+        w.WriteString("api_key", SecretMasker.Mask(p.ApiKey));
+        if (p.BaseUrl is { } url)
+        {
+            w.WriteString("base_url", SecretMasker.Redact(url.ToString()));
+        }
+
+        if (p.Timeout is { } timeout)
+        {
+            Duration(w, "timeout", timeout);
+        }
+
+        if (p.FirstTokenTimeout is { } firstToken)
+        {
+            Duration(w, "first_token_timeout", firstToken);
+        }
+
+        if (p.IdleTimeout is { } idle)
+        {
+            Duration(w, "idle_timeout", idle);
+        }
+
+        if (p.MaxRetries is { } retries)
+        {
+            w.WriteNumber("max_retries", retries);
+        }
+
+        if (!p.Enabled)
+        {
+            w.WriteBoolean("enabled", false);
+        }
+
+        w.WriteStartObject("config");
+        foreach (var (key, value) in p.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var secret = SecretSettingMarkers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase))
+                && !key.EndsWith("file", StringComparison.OrdinalIgnoreCase);
+            WriteSetting(w, key.Split(':'), secret ? SecretMasker.Mask(value) : SecretMasker.Redact(value));
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    // Nested settings (flattened as "a:b") are written back as dotted keys; FlexiAI reads them the same way.
+    private static void WriteSetting(Utf8JsonWriter w, string[] path, string value) => w.WriteString(string.Join(':', path), value);
+
+    private static void Duration(Utf8JsonWriter w, string name, TimeSpan value)
+    {
+        switch (ConfigurationText.FormatDuration(value))
+        {
+            case double seconds:
+                w.WriteNumber(name, seconds);
+                break;
+            case var other:
+                w.WriteString(name, other.ToString());
+                break;
+        }
+    }
+}
