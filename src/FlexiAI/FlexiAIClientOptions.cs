@@ -23,6 +23,10 @@ public sealed class FlexiAIClientOptions
     /// <summary>Gets or sets the source of jitter for retry delays. Default <see cref="Random.Shared"/>.</summary>
     public Random? Random { get; set; }
 
-    /// <summary>Gets or sets how provider environment variables (<c>OPENAI_API_KEY</c>, …) are read; tests replace it.</summary>
-    internal Func<string, string?> EnvironmentVariables { get; set; } = Environment.GetEnvironmentVariable;
+    /// <summary>
+    /// Gets or sets how the providers' usual environment variables (<c>OPENAI_API_KEY</c>, <c>ANTHROPIC_API_KEY</c>,
+    /// <c>GOOGLE_CLOUD_PROJECT</c>, …) are read to fill what a provider lacks. Default: the process environment. Replace it to
+    /// read from elsewhere (a secret store, a test).
+    /// </summary>
+    public Func<string, string?> EnvironmentVariables { get; set; } = Environment.GetEnvironmentVariable;
 }

@@ -68,7 +68,13 @@ public static class FlexiAIConfiguration
         return OptionsJsonWriter.Write(options);
     }
 
-    internal static FlexiAIOptions LoadFile(string path, IEnumerable<KeyValuePair<string, string?>> environment, Action<FlexiAIOptions>? configure)
+    /// <summary>Loads options from a JSON file, then applies the given <c>FLEXIAI_</c> variables (instead of the process's), then <paramref name="configure"/>.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <param name="environment">The environment variables to apply; names without the <c>FLEXIAI_</c> prefix are ignored.</param>
+    /// <param name="configure">Code overrides, applied last.</param>
+    /// <returns>The options (validated when a client is built, or with <see cref="Validate"/>).</returns>
+    /// <exception cref="ConfigurationException">The file is missing or malformed, or a value has the wrong shape or an unknown key.</exception>
+    public static FlexiAIOptions LoadFile(string path, IEnumerable<KeyValuePair<string, string?>> environment, Action<FlexiAIOptions>? configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -78,12 +84,22 @@ public static class FlexiAIConfiguration
         }
 
         using var stream = File.OpenRead(full);
-        return LoadJson(stream, environment, configure, source: full);
+        return LoadJson(stream, environment, configure, full);
     }
 
-    internal static FlexiAIOptions LoadJson(Stream json, IEnumerable<KeyValuePair<string, string?>> environment, Action<FlexiAIOptions>? configure, string source = "the JSON stream")
+    /// <summary>Loads options from a JSON stream, then applies the given <c>FLEXIAI_</c> variables (instead of the process's), then <paramref name="configure"/>.</summary>
+    /// <param name="json">The JSON stream.</param>
+    /// <param name="environment">The environment variables to apply; names without the <c>FLEXIAI_</c> prefix are ignored.</param>
+    /// <param name="configure">Code overrides, applied last.</param>
+    /// <returns>The options (validated when a client is built, or with <see cref="Validate"/>).</returns>
+    /// <exception cref="ConfigurationException">The JSON is malformed, or a value has the wrong shape or an unknown key.</exception>
+    public static FlexiAIOptions LoadJson(Stream json, IEnumerable<KeyValuePair<string, string?>> environment, Action<FlexiAIOptions>? configure) =>
+        LoadJson(json, environment, configure, "the JSON stream");
+
+    private static FlexiAIOptions LoadJson(Stream json, IEnumerable<KeyValuePair<string, string?>> environment, Action<FlexiAIOptions>? configure, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(environment);
         var (values, names) = EnvironmentValues(environment);
         IConfigurationRoot root;
         try
@@ -104,7 +120,8 @@ public static class FlexiAIConfiguration
     }
 
     /// <summary>Reads the process's <c>FLEXIAI_</c> environment variables.</summary>
-    internal static IEnumerable<KeyValuePair<string, string?>> ReadEnvironment()
+    /// <returns>The variables' names and values.</returns>
+    public static IEnumerable<KeyValuePair<string, string?>> ReadEnvironment()
     {
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
@@ -117,8 +134,8 @@ public static class FlexiAIConfiguration
 
     /// <summary>Fills what a provider lacks from the provider's usual environment variables (<c>OPENAI_API_KEY</c>, …).</summary>
     /// <param name="options">The options to complete.</param>
-    /// <param name="environment">Reads one environment variable.</param>
-    internal static void ApplyProviderEnvironment(FlexiAIOptions options, Func<string, string?> environment)
+    /// <param name="environment">Reads one environment variable, e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    public static void ApplyProviderEnvironment(FlexiAIOptions options, Func<string, string?> environment)
     {
         foreach (var provider in options.Providers)
         {
