@@ -1,0 +1,38 @@
+namespace FlexiAI.Emulator;
+
+/// <summary>A running emulated provider: its base URL, faults and journal.</summary>
+public sealed class EmulatedInstance
+{
+    private long _sequence;
+
+    internal EmulatedInstance(EmulatedInstanceOptions options, Uri root)
+    {
+        Options = options;
+        var path = $"{root.AbsoluteUri.TrimEnd('/')}/{options.Name}";
+        BaseUrl = new Uri(options.Kind == EmulatedProviderKind.OpenAI ? path + "/v1" : path);
+        Journal = new RequestJournal(options.JournalCapacity);
+    }
+
+    /// <summary>Gets the instance's options (pacing and the accepted key may be changed while it runs).</summary>
+    public EmulatedInstanceOptions Options { get; }
+
+    /// <summary>Gets the instance name.</summary>
+    public string Name => Options.Name;
+
+    /// <summary>Gets the protocol it speaks.</summary>
+    public EmulatedProviderKind Kind => Options.Kind;
+
+    /// <summary>
+    /// Gets the base URL to give the official SDK or FlexiAI: for OpenAI the SDK's <c>Endpoint</c> (it ends in <c>/v1</c>), for
+    /// Anthropic the SDK's <c>BaseUrl</c>, for Vertex AI the host part before <c>/v1/projects/…</c>.
+    /// </summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Gets the fault script.</summary>
+    public FaultController Faults { get; } = new();
+
+    /// <summary>Gets what the instance received.</summary>
+    public RequestJournal Journal { get; }
+
+    internal long NextSequence() => Interlocked.Increment(ref _sequence);
+}

@@ -1,0 +1,41 @@
+namespace FlexiAI.Emulator;
+
+/// <summary>One emulated provider instance: its name (the first path segment of its base URL), protocol, accepted key and pacing.</summary>
+public sealed class EmulatedInstanceOptions
+{
+    /// <summary>Initializes a new instance of the <see cref="EmulatedInstanceOptions"/> class.</summary>
+    /// <param name="name">The instance name: letters, digits, <c>-</c> and <c>_</c>; it becomes the first path segment of the base URL.</param>
+    /// <param name="kind">The protocol it speaks.</param>
+    public EmulatedInstanceOptions(string name, EmulatedProviderKind kind)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || name.StartsWith('_'))
+        {
+            throw new ArgumentException($"Instance name '{name}' must use only letters, digits, '-' and '_' and must not start with '_'.", nameof(name));
+        }
+
+        Name = name;
+        Kind = kind;
+    }
+
+    /// <summary>Gets the instance name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the protocol the instance speaks.</summary>
+    public EmulatedProviderKind Kind { get; }
+
+    /// <summary>Gets or sets the only API key (or bearer token) accepted; <see langword="null"/> (the default) accepts any non-empty one.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the delay before the response (non-streaming) or before the first stream event. Default zero.</summary>
+    public TimeSpan FirstTokenLatency { get; set; }
+
+    /// <summary>Gets or sets the delay between two stream chunks. Default zero.</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
+    /// <summary>Gets or sets a replacement for the built-in reply text, given the last user message's text. <see langword="null"/> uses the built-in reply.</summary>
+    public Func<string, string>? ReplyText { get; set; }
+
+    /// <summary>Gets or sets how many requests the journal keeps (oldest dropped first). Default 10,000.</summary>
+    public int JournalCapacity { get; set; } = 10_000;
+}

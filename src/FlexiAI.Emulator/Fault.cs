@@ -1,0 +1,67 @@
+namespace FlexiAI.Emulator;
+
+/// <summary>A fault to inject into a request. Create one with the static methods.</summary>
+public sealed record Fault
+{
+    /// <summary>Gets what the fault does.</summary>
+    public required FaultKind Kind { get; init; }
+
+    /// <summary>Gets the HTTP status for <see cref="FaultKind.Status"/>, or the error's status for <see cref="FaultKind.StreamError"/>.</summary>
+    public int StatusCode { get; init; }
+
+    /// <summary>Gets the <c>Retry-After</c> to send (whole seconds), if any.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Gets the <c>retry-after-ms</c> to send, if any.</summary>
+    public TimeSpan? RetryAfterMs { get; init; }
+
+    /// <summary>Gets the added latency for <see cref="FaultKind.Latency"/>.</summary>
+    public TimeSpan Latency { get; init; }
+
+    /// <summary>Gets how many content chunks go out before a stream fault strikes.</summary>
+    public int AfterChunks { get; init; }
+
+    /// <summary>Gets the error message to send; <see langword="null"/> uses the provider's usual message for the status.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>An HTTP error with the provider's exact error body.</summary>
+    /// <param name="statusCode">The status, e.g. 429, 500, 503, 529.</param>
+    /// <param name="retryAfter">A <c>Retry-After</c> header (sent in whole seconds).</param>
+    /// <param name="retryAfterMs">A <c>retry-after-ms</c> header.</param>
+    /// <param name="message">The error message; <see langword="null"/> for the provider's usual one.</param>
+    /// <returns>The fault.</returns>
+    public static Fault Status(int statusCode, TimeSpan? retryAfter = null, TimeSpan? retryAfterMs = null, string? message = null) =>
+        new() { Kind = FaultKind.Status, StatusCode = statusCode, RetryAfter = retryAfter, RetryAfterMs = retryAfterMs, Message = message };
+
+    /// <summary>A connection reset before any response headers.</summary>
+    /// <returns>The fault.</returns>
+    public static Fault ResetConnection() => new() { Kind = FaultKind.ResetConnection };
+
+    /// <summary>Extra latency before a normal answer.</summary>
+    /// <param name="latency">The delay.</param>
+    /// <returns>The fault.</returns>
+    public static Fault Delay(TimeSpan latency) => new() { Kind = FaultKind.Latency, Latency = latency };
+
+    /// <summary>A stall after <paramref name="afterChunks"/> content chunks (0: before anything is sent).</summary>
+    /// <param name="afterChunks">Content chunks sent before the stall.</param>
+    /// <returns>The fault.</returns>
+    public static Fault Stall(int afterChunks = 0) => new() { Kind = FaultKind.Stall, AfterChunks = afterChunks };
+
+    /// <summary>A stream cut after <paramref name="afterChunks"/> content chunks, without its terminal event.</summary>
+    /// <param name="afterChunks">Content chunks sent before the cut.</param>
+    /// <returns>The fault.</returns>
+    public static Fault Truncate(int afterChunks = 2) => new() { Kind = FaultKind.Truncate, AfterChunks = afterChunks };
+
+    /// <summary>Malformed JSON: a broken body, or a broken stream payload after <paramref name="afterChunks"/> chunks.</summary>
+    /// <param name="afterChunks">Content chunks sent before the broken payload (streams only).</param>
+    /// <returns>The fault.</returns>
+    public static Fault MalformedJson(int afterChunks = 0) => new() { Kind = FaultKind.MalformedJson, AfterChunks = afterChunks };
+
+    /// <summary>The provider's own mid-stream error event after <paramref name="afterChunks"/> content chunks.</summary>
+    /// <param name="afterChunks">Content chunks sent before the error event.</param>
+    /// <param name="statusCode">The error's status: 529/503 → overloaded, 429 → rate limit, 500 → server error.</param>
+    /// <param name="message">The error message; <see langword="null"/> for the provider's usual one.</param>
+    /// <returns>The fault.</returns>
+    public static Fault StreamError(int afterChunks = 2, int statusCode = 529, string? message = null) =>
+        new() { Kind = FaultKind.StreamError, AfterChunks = afterChunks, StatusCode = statusCode, Message = message };
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using FlexiAI.Emulator;
+
+var port = 0;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] is "--port" or "-p" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 65535)
+    {
+        port = value;
+        i++;
+    }
+    else
+    {
+        await Console.Error.WriteLineAsync($"Unknown or invalid argument '{args[i]}'. Usage: dotnet run --project src/FlexiAI.Emulator -- [--port N]").ConfigureAwait(false);
+        return 2;
+    }
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+return await EmulatorConsole.RunAsync(port, Console.Out, stop.Token).ConfigureAwait(false);
