@@ -1,0 +1,59 @@
+using System.CommandLine;
+using FlexiAI.Cli.Commands;
+
+namespace FlexiAI.Cli;
+
+/// <summary>The <c>flexiai</c> command tree.</summary>
+internal static class CliApplication
+{
+    public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default) =>
+        Build(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+
+    public static RootCommand Build(CliContext context)
+    {
+        var config = new Option<string?>("--config", "-c") { Description = "The configuration file (default: FLEXIAI_CONFIG, then ./flexiai.json, then the environment)." };
+        var emulate = new Option<bool>("--emulate") { Description = "Use the embedded emulator's three providers instead of your configuration (no keys needed)." };
+
+        var root = new RootCommand("FlexiAI: one chat client over OpenAI, Vertex AI and Anthropic that keeps answering when a provider fails.");
+
+        var noLive = new Option<bool>("--no-live") { Description = "Print plain lines instead of the live view (automatic when output is not a terminal)." };
+        var recovery = new Option<double?>("--recovery-seconds") { Description = "The breaker's recovery timeout in the scenario (default 3)." };
+        var demo = new Command("demo", "Run a failover scenario on the embedded emulator: outage, failover, open breaker, recovery, a stream that survives an outage.") { noLive, recovery };
+        demo.SetAction((result, token) => DemoCommand.RunAsync(
+            context,
+            result.GetValue(noLive),
+            result.GetValue(recovery) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            token));
+        root.Subcommands.Add(demo);
+
+        var prompt = new Argument<string?>("prompt") { Description = "The prompt; omit it for an interactive session.", Arity = ArgumentArity.ZeroOrOne };
+        var noStream = new Option<bool>("--no-stream") { Description = "Wait for the whole answer instead of streaming it." };
+        var system = new Option<string?>("--system") { Description = "A system prompt." };
+        var chat = new Command("chat", "Chat through your configured providers (streams by default).") { prompt, config, emulate, noStream, system };
+        chat.SetAction((result, token) => ChatCommand.RunAsync(
+            context, result.GetValue(prompt), result.GetValue(config), result.GetValue(emulate), !result.GetValue(noStream), result.GetValue(system), token));
+        root.Subcommands.Add(chat);
+
+        var noCheck = new Option<bool>("--no-check") { Description = "Skip the credential checks (no network calls)." };
+        var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks.") { config, emulate, noCheck };
+        status.SetAction((result, token) => StatusCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), !result.GetValue(noCheck), token));
+        root.Subcommands.Add(status);
+
+        var file = new Argument<string?>("file") { Description = "The configuration file (default: FLEXIAI_CONFIG, then ./flexiai.json).", Arity = ArgumentArity.ZeroOrOne };
+        var validate = new Command("validate", "Validate a configuration file; exit code 0 only when it is valid.") { file };
+        validate.SetAction(result => ValidateCommand.Run(context, result.GetValue(file)));
+        root.Subcommands.Add(validate);
+
+        var export = new Command("export", "Print the effective configuration as JSON, secrets masked.") { config };
+        export.SetAction(result => ConfigExportCommand.Run(context, result.GetValue(config)));
+        var configCommand = new Command("config", "Configuration commands.") { export };
+        root.Subcommands.Add(configCommand);
+
+        var port = new Option<int>("--port", "-p") { Description = "The port to listen on (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var emulator = new Command("emulator", "Run the provider emulator (OpenAI, Anthropic, Vertex AI) until stopped.") { port };
+        emulator.SetAction((result, token) => EmulatorCommand.RunAsync(context, result.GetValue(port), token));
+        root.Subcommands.Add(emulator);
+
+        return root;
+    }
+}

@@ -1,0 +1,13 @@
+namespace FlexiAI;
+
+/// <summary>Where and how a Vertex AI provider sends requests: URL prefix and credentials.</summary>
+internal sealed class VertexAIEndpoint
+{
+    public required Uri ModelUrl { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public required Func<CancellationToken, Task<string>>? AccessToken { get; init; }
+
+    public Uri Url(string method) => new($"{ModelUrl.AbsoluteUri}:{method}");
+}
