@@ -32,7 +32,9 @@ public sealed class AnthropicProviderAdapter : ProviderAdapter
             {
                 // A mid-stream `event: error` (e.g. overloaded_error) after a 200 response.
                 var message = SecretMasker.Redact(sse.ApiMessage ?? sse.Message);
-                return new ProviderFailure(Categorize(sse.ErrorCode, 0, message), "Stream error event: " + message);
+                // The SDK leaves ErrorCode empty for some events; the raw event (in the message) still names the error type.
+                var type = string.IsNullOrEmpty(sse.ErrorCode?.ToString()) ? SseErrorType(sse.Message) : sse.ErrorCode?.ToString();
+                return new ProviderFailure(Categorize(type, 0, message), "Stream error event: " + message);
             }
 
             case AnthropicIOException io:
@@ -91,5 +93,20 @@ public sealed class AnthropicProviderAdapter : ProviderAdapter
             "api_error" => ErrorCategory.ServerError,
             _ => status == 0 ? ErrorCategory.ServerError : CategorizeStatus(status),
         };
+    }
+
+    private static string? SseErrorType(string message)
+    {
+        const string Marker = "\"error\":{\"type\":\"";
+        var compact = message.Replace(" ", string.Empty, StringComparison.Ordinal);
+        var at = compact.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + Marker.Length;
+        var end = compact.IndexOf('"', start);
+        return end > start ? compact[start..end] : null;
     }
 }
