@@ -8,9 +8,9 @@ public sealed class InMemoryChatClient : IChatClient
 {
     private readonly ChatResponse _response = new(new ChatMessage(ChatRole.Assistant, "pong")) { FinishReason = ChatFinishReason.Stop };
     private readonly ChatResponseUpdate[] _updates;
-    private readonly Exception? _failure;
+    private readonly Func<Exception>? _failure;
 
-    public InMemoryChatClient(int chunks = 1, Exception? failure = null)
+    public InMemoryChatClient(int chunks = 1, Func<Exception>? failure = null)
     {
         _failure = failure;
         _updates = new ChatResponseUpdate[chunks];
@@ -21,13 +21,13 @@ public sealed class InMemoryChatClient : IChatClient
     }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        _failure is null ? Task.FromResult(_response) : Task.FromException<ChatResponse>(_failure);
+        _failure is null ? Task.FromResult(_response) : Task.FromException<ChatResponse>(_failure()); // a new exception per call, as real clients throw
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (_failure is not null)
         {
-            throw _failure;
+            throw _failure();
         }
 
         foreach (var update in _updates)

@@ -19,9 +19,9 @@ public class RoutingBenchmarks
     {
         _direct = new InMemoryChatClient();
         _success = Client(_direct);
-        _failover = Client(new InMemoryChatClient(failure: new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
+        _failover = Client(new InMemoryChatClient(failure: () => new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
         // Never let the failing provider's breaker open: every call fails over from it.
-        _openBreaker = Client(new InMemoryChatClient(failure: new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
+        _openBreaker = Client(new InMemoryChatClient(failure: () => new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
         _openBreaker.TripCircuitBreaker("p1");
     }
 

@@ -94,6 +94,12 @@ internal sealed class FailoverRouter
                         await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
                         throw;
                     }
+                    catch (RequestValidationException)
+                    {
+                        // The provider refused the request before any network call: the caller must change it.
+                        await run.RejectedAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        throw;
+                    }
                     catch (Exception ex)
                     {
                         decision = await run.FailAsync(provider, permit, attempt, started, ex, deadline).ConfigureAwait(false);
@@ -305,6 +311,13 @@ internal sealed class FailoverRouter
                         await DisposeQuietlyAsync(stream).ConfigureAwait(false);
                         deadline.Dispose();
                         await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        throw;
+                    }
+                    catch (RequestValidationException)
+                    {
+                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
+                        deadline.Dispose();
+                        await run.RejectedAsync(provider, permit, attempt, started).ConfigureAwait(false);
                         throw;
                     }
                     catch (Exception ex)

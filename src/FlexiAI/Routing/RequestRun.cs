@@ -200,6 +200,16 @@ internal sealed class RequestRun
         }
     }
 
+    /// <summary>Records an attempt a provider refused before any network call (content it cannot take); releases a probe; never counts.</summary>
+    public async ValueTask RejectedAsync(RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart)
+    {
+        _attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt, AttemptOutcome.Failed, ErrorCategory.InvalidRequest, null, _router.Time.GetElapsedTime(attemptStart)));
+        if (permit.IsProbe)
+        {
+            await provider.Breaker.ReleaseProbeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Classifies a failed attempt, records it, informs the breaker and hooks, and decides what comes next.</summary>
     public async ValueTask<FailureDecision> FailAsync(RoutedProvider provider, CircuitPermit permit, int attempt, long attemptStart, Exception exception, AttemptDeadline? deadline)
     {

@@ -410,4 +410,52 @@ public sealed class ProviderEndToEndTests(EmulatedProvidersFixture fixture) : IC
         Assert.Equal("get_weather", body["tools"]![0]!["functionDeclarations"]![0]!["name"]!.GetValue<string>());
         Assert.All(body["safetySettings"]!.AsArray(), s => Assert.Equal("BLOCK_ONLY_HIGH", s!["threshold"]!.GetValue<string>()));
     }
+
+    [Theory]
+    [InlineData("anthropic", "audio/wav")]
+    [InlineData("openai", "video/mp4")]
+    public async Task Content_a_provider_cannot_take_is_refused_before_any_network_call(string kind, string mediaType)
+    {
+        var options = fixture.Options(kind, "vertexai");
+        options.CircuitBreaker.FailureThreshold = 1;
+        using var client = EmulatedProvidersFixture.Client(options);
+        ChatMessage message = new(ChatRole.User, [new TextContent("Describe this"), new DataContent(new byte[] { 1, 2, 3 }, mediaType)]);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => client.GetResponseAsync([message], cancellationToken: Token));
+
+        Assert.Equal("messages[0].Contents[1]", error.Parameter);
+        Assert.Contains($"Provider '{kind}' ({kind}) cannot take {mediaType}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Host[kind].Journal.Count);
+        Assert.Equal(0, fixture.Host["vertexai"].Journal.Count);
+        Assert.Equal(CircuitState.Closed, client.GetProviderStatus().Single(s => s.Name == kind).State);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Images_reach_every_provider_in_its_own_shape(string kind)
+    {
+        using var client = EmulatedProvidersFixture.Client(fixture.Options(kind));
+        ChatMessage message = new(ChatRole.User, [new TextContent("What is in this image?"), new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png")]);
+
+        var response = await client.GetResponseAsync([message], cancellationToken: Token);
+
+        Assert.Equal(Expected(kind, "What is in this image?"), response.Text);
+        var body = fixture.Host[kind].Journal.Last!.Json()!.ToJsonString();
+        Assert.Contains(kind switch { "openai" => "image_url", "anthropic" => "\"type\":\"image\"", _ => "inlineData" }, body, StringComparison.Ordinal);
+        Assert.Contains("iVBORw", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Provider_specific_response_data_lands_in_additional_properties()
+    {
+        using var openai = EmulatedProvidersFixture.Client(fixture.Options("openai"));
+        var response = await openai.GetResponseAsync("Hi", cancellationToken: Token);
+
+        Assert.Equal("fp_emulator", response.AdditionalProperties!["system_fingerprint"]);
+
+        using var anthropic = EmulatedProvidersFixture.Client(fixture.Options("anthropic"));
+        var message = await anthropic.GetResponseAsync("Hi", cancellationToken: Token);
+        Assert.True(message.AdditionalProperties!.ContainsKey("stop_sequence"));
+        Assert.Contains("end_turn", message.AdditionalProperties["stop_reason"]?.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
 }

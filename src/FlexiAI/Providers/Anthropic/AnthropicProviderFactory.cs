@@ -36,7 +36,12 @@ public sealed class AnthropicProviderFactory : ProviderFactory
             }
         }
 
-        return new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens));
+        return new ContentCheckingChatClient(
+            new ResponseDataChatClient(new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens)), ResponseDataChatClient.Anthropic),
+            provider.Name,
+            Type,
+            ContentCheckingChatClient.AnthropicAccepts,
+            "JPEG, PNG, GIF and WebP images and PDF or plain-text documents");
     }
 
     /// <inheritdoc/>

@@ -24,7 +24,8 @@ public sealed class OpenAIProviderFactory : ProviderFactory
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(context);
-        return CreateSdkClient(provider, context.HttpMessageHandler).GetChatClient(provider.Model).AsIChatClient();
+        var client = CreateSdkClient(provider, context.HttpMessageHandler).GetChatClient(provider.Model).AsIChatClient();
+        return new ContentCheckingChatClient(new ResponseDataChatClient(client, ResponseDataChatClient.OpenAI), provider.Name, Type, ContentCheckingChatClient.OpenAIAccepts, "images (data or URL), PDF files and wav/mp3 audio");
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.AI;
+
+namespace FlexiAI;
+
+/// <summary>
+/// Rejects content a provider cannot take with a <see cref="RequestValidationException"/> that names the provider and the
+/// content, before any network call (the SDKs would otherwise drop it silently or fail with a vague 400).
+/// </summary>
+internal sealed class ContentCheckingChatClient : DelegatingChatClient
+{
+    private readonly string _providerName;
+    private readonly string _providerType;
+    private readonly Func<AIContent, bool> _accepts;
+    private readonly string _accepted;
+
+    public ContentCheckingChatClient(IChatClient inner, string providerName, string providerType, Func<AIContent, bool> accepts, string accepted)
+        : base(inner)
+    {
+        _providerName = providerName;
+        _providerType = providerType;
+        _accepts = accepts;
+        _accepted = accepted;
+    }
+
+    /// <summary>What OpenAI Chat Completions takes: images (data or URL), PDF files and wav/mp3 audio as data.</summary>
+    public static bool OpenAIAccepts(AIContent content) => content switch
+    {
+        DataContent data => data.HasTopLevelMediaType("image") || data.MediaType is "application/pdf" or "audio/wav" or "audio/x-wav" or "audio/mpeg" or "audio/mp3",
+        UriContent uri => uri.HasTopLevelMediaType("image"),
+        _ => true,
+    };
+
+    /// <summary>What Anthropic Messages takes: JPEG/PNG/GIF/WebP images and PDF or plain-text documents (data or URL).</summary>
+    public static bool AnthropicAccepts(AIContent content) => content switch
+    {
+        DataContent data => data.MediaType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "application/pdf" or "text/plain",
+        UriContent uri => uri.MediaType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "application/pdf",
+        _ => true,
+    };
+
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Check(messages);
+        return base.GetResponseAsync(messages, options, cancellationToken);
+    }
+
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Check(messages);
+        return base.GetStreamingResponseAsync(messages, options, cancellationToken);
+    }
+
+    private void Check(IEnumerable<ChatMessage> messages)
+    {
+        var i = 0;
+        foreach (var message in messages)
+        {
+            var contents = message.Contents;
+            for (var c = 0; c < contents.Count; c++)
+            {
+                var content = contents[c];
+                if (content is DataContent or UriContent && !_accepts(content))
+                {
+                    var media = content is DataContent d ? d.MediaType : ((UriContent)content).MediaType;
+                    var form = content is DataContent ? "data" : "a URL";
+                    throw new RequestValidationException(
+                        $"messages[{i}].Contents[{c}]",
+                        $"Provider '{_providerName}' ({_providerType}) cannot take {media} content as {form}; it takes {_accepted}. Remove it, convert it, or route this request to a provider that takes it.");
+                }
+            }
+
+            i++;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace FlexiAI;
+
+/// <summary>Copies provider-specific response data from the SDK's raw objects into <c>AdditionalProperties</c> (e.g. OpenAI <c>system_fingerprint</c>, Anthropic <c>stop_sequence</c>).</summary>
+internal sealed class ResponseDataChatClient : DelegatingChatClient
+{
+    private readonly Func<object?, IEnumerable<KeyValuePair<string, object?>>> _extract;
+
+    public ResponseDataChatClient(IChatClient inner, Func<object?, IEnumerable<KeyValuePair<string, object?>>> extract)
+        : base(inner) => _extract = extract;
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in _extract(response.RawRepresentation))
+        {
+            (response.AdditionalProperties ??= [])[key] = value;
+        }
+
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (key, value) in _extract(update.RawRepresentation))
+            {
+                (update.AdditionalProperties ??= [])[key] = value;
+            }
+
+            yield return update;
+        }
+    }
+
+    /// <summary>OpenAI: <c>system_fingerprint</c> from a completion or a stream chunk.</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> OpenAI(object? raw)
+    {
+        var fingerprint = raw switch
+        {
+            global::OpenAI.Chat.ChatCompletion completion => completion.SystemFingerprint,
+            global::OpenAI.Chat.StreamingChatCompletionUpdate update => update.SystemFingerprint,
+            _ => null,
+        };
+        if (fingerprint is not null)
+        {
+            yield return new("system_fingerprint", fingerprint);
+        }
+    }
+
+    /// <summary>Anthropic: <c>stop_sequence</c> (which stop sequence ended the message) and the raw <c>stop_reason</c>.</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> Anthropic(object? raw)
+    {
+        if (raw is global::Anthropic.Models.Messages.Message message)
+        {
+            yield return new("stop_sequence", message.StopSequence);
+            yield return new("stop_reason", message.StopReason?.ToString());
+        }
+    }
+}
