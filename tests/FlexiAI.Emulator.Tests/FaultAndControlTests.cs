@@ -36,6 +36,7 @@ public sealed class FaultAndControlTests(EmulatorFixture fixture) : IClassFixtur
     public async Task Control_endpoint_scripts_faults_and_reads_the_journal()
     {
         fixture.Fresh("openai");
+        var injectedBefore = fixture.Host["openai"].Faults.Injected;
         await ControlAsync(HttpMethod.Post, "/openai/faults", """{"kind":"status","status":503,"count":2,"retry_after":4}""");
 
         using (var first = await ChatAsync())
@@ -62,7 +63,7 @@ public sealed class FaultAndControlTests(EmulatorFixture fixture) : IClassFixtur
         Assert.DoesNotContain("sk-secret-value", journal.ToJsonString(), StringComparison.Ordinal);
 
         var listing = JsonNode.Parse(await ControlAsync(HttpMethod.Get, string.Empty))!;
-        Assert.Contains(listing["instances"]!.AsArray(), i => i!["name"]!.GetValue<string>() == "openai" && i["faults_injected"]!.GetValue<int>() == 2);
+        Assert.Contains(listing["instances"]!.AsArray(), i => i!["name"]!.GetValue<string>() == "openai" && i["faults_injected"]!.GetValue<int>() == injectedBefore + 2);
 
         await ControlAsync(HttpMethod.Post, "/reset");
         Assert.Equal(0, fixture.Host["openai"].Journal.Count);

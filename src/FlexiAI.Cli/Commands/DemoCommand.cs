@@ -46,7 +46,8 @@ internal sealed class DemoCommand
         options.CircuitBreaker.RecoveryTimeout = _recovery;
         options.Retry.MaxAttempts = 1;
         options.AttemptTimeout = TimeSpan.FromSeconds(10);
-        options.Streaming.FirstTokenTimeout = TimeSpan.FromSeconds(1);
+        // The limit the stalled primary hits in step 4; the other providers keep the attempt timeout.
+        options.Providers.First(p => p.Priority == 1).FirstTokenTimeout = TimeSpan.FromSeconds(1);
         using var client = ConfigurationSource.CreateClient(_context, options);
         _client = client;
         foreach (var status in client.GetProviderStatus())

@@ -255,7 +255,7 @@ public sealed class ProviderEndToEndTests(EmulatedProvidersFixture fixture) : IC
     {
         var backup = kind == "openai" ? "anthropic" : "openai";
         var options = fixture.Options(kind, backup);
-        options.AttemptTimeout = TimeSpan.FromMilliseconds(400);
+        options.Providers[0].Timeout = TimeSpan.FromMilliseconds(400);
         using var client = EmulatedProvidersFixture.Client(options);
         fixture.Host[kind].Faults.FailNext(1, Fault.Stall());
 
