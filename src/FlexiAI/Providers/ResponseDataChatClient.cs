@@ -25,11 +25,18 @@ internal sealed class ResponseDataChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Stream chunks repeat the same data (e.g. every OpenAI chunk carries the fingerprint): copy it once, to the first
+        // update that has it, so a long stream does not pay a dictionary per chunk.
+        var copied = false;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var (key, value) in _extract(update.RawRepresentation))
+            if (!copied && update.RawRepresentation is not null)
             {
-                (update.AdditionalProperties ??= [])[key] = value;
+                foreach (var (key, value) in _extract(update.RawRepresentation))
+                {
+                    (update.AdditionalProperties ??= [])[key] = value;
+                    copied = true;
+                }
             }
 
             yield return update;
