@@ -45,7 +45,7 @@ internal static class CliApplication
         root.Subcommands.Add(validate);
 
         var export = new Command("export", "Print the effective configuration as JSON, secrets masked.") { config };
-        export.SetAction(result => ConfigExportCommand.Run(context, result.GetValue(config)));
+        export.SetAction((result, token) => ConfigExportCommand.RunAsync(context, result.GetValue(config), token));
         var configCommand = new Command("config", "Configuration commands.") { export };
         root.Subcommands.Add(configCommand);
 

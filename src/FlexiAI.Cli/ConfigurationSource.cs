@@ -58,6 +58,35 @@ internal static class ConfigurationSource
         return options.Providers.Count == 0 ? null : options;
     }
 
+    /// <summary>
+    /// Loads options for a command: the emulator's providers with <paramref name="emulate"/>, else the configuration. On a problem,
+    /// writes it (or how to configure) to the error output and returns the exit code to use; otherwise returns <see langword="null"/>.
+    /// </summary>
+    public static async Task<(FlexiAIOptions? Options, EmulatedProviders? Emulator, int? ExitCode)> ResolveAsync(CliContext context, string? file, bool emulate, CancellationToken cancellationToken)
+    {
+        if (emulate)
+        {
+            var emulator = await EmulatedProviders.StartAsync(cancellationToken).ConfigureAwait(false);
+            return (emulator.CreateOptions(), emulator, null);
+        }
+
+        try
+        {
+            if (Load(context, file) is { } options)
+            {
+                return (options, null, null);
+            }
+
+            WriteHowToConfigure(context.Error);
+        }
+        catch (ConfigurationException ex)
+        {
+            context.Error.WriteLine(ex.Message);
+        }
+
+        return (null, null, ExitCodes.NotConfigured);
+    }
+
     /// <summary>Builds a client from options, reading provider variables through the context.</summary>
     public static FlexiAIClient CreateClient(CliContext context, FlexiAIOptions options, FlexiAIClientOptions? clientOptions = null)
     {

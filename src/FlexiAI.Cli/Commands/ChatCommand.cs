@@ -8,32 +8,12 @@ internal static class ChatCommand
 {
     public static async Task<int> RunAsync(CliContext context, string? prompt, string? file, bool emulate, bool stream, string? system, CancellationToken cancellationToken)
     {
-        EmulatedProviders? emulator = null;
+        var (options, emulator, exitCode) = await ConfigurationSource.ResolveAsync(context, file, emulate, cancellationToken).ConfigureAwait(false);
         try
         {
-            FlexiAIOptions? options;
-            if (emulate)
-            {
-                emulator = await EmulatedProviders.StartAsync(cancellationToken).ConfigureAwait(false);
-                options = emulator.CreateOptions();
-            }
-            else
-            {
-                try
-                {
-                    options = ConfigurationSource.Load(context, file);
-                }
-                catch (ConfigurationException ex)
-                {
-                    context.Error.WriteLine(ex.Message);
-                    return ExitCodes.NotConfigured;
-                }
-            }
-
             if (options is null)
             {
-                ConfigurationSource.WriteHowToConfigure(context.Error);
-                return ExitCodes.NotConfigured;
+                return exitCode!.Value;
             }
 
             FlexiAIClient client;

@@ -3,23 +3,12 @@ namespace FlexiAI.Cli.Commands;
 /// <summary><c>flexiai config export</c>: prints the effective configuration as JSON, secrets masked.</summary>
 internal static class ConfigExportCommand
 {
-    public static int Run(CliContext context, string? file)
+    public static async Task<int> RunAsync(CliContext context, string? file, CancellationToken cancellationToken)
     {
-        FlexiAIOptions? options;
-        try
-        {
-            options = ConfigurationSource.Load(context, file);
-        }
-        catch (ConfigurationException ex)
-        {
-            context.Error.WriteLine(ex.Message);
-            return ExitCodes.NotConfigured;
-        }
-
+        var (options, _, exitCode) = await ConfigurationSource.ResolveAsync(context, file, emulate: false, cancellationToken).ConfigureAwait(false);
         if (options is null)
         {
-            ConfigurationSource.WriteHowToConfigure(context.Error);
-            return ExitCodes.NotConfigured;
+            return exitCode!.Value;
         }
 
         // Fill provider variables (OPENAI_API_KEY, …) so the export shows the effective settings, masked.

@@ -8,28 +8,16 @@ internal static class StatusCommand
 {
     public static async Task<int> RunAsync(CliContext context, string? file, bool emulate, bool check, CancellationToken cancellationToken)
     {
-        EmulatedProviders? emulator = null;
+        var (options, emulator, exitCode) = await ConfigurationSource.ResolveAsync(context, file, emulate, cancellationToken).ConfigureAwait(false);
         try
         {
-            FlexiAIOptions? options;
+            if (options is null)
+            {
+                return exitCode!.Value;
+            }
+
             try
             {
-                if (emulate)
-                {
-                    emulator = await EmulatedProviders.StartAsync(cancellationToken).ConfigureAwait(false);
-                    options = emulator.CreateOptions();
-                }
-                else
-                {
-                    options = ConfigurationSource.Load(context, file);
-                }
-
-                if (options is null)
-                {
-                    ConfigurationSource.WriteHowToConfigure(context.Error);
-                    return ExitCodes.NotConfigured;
-                }
-
                 using var client = ConfigurationSource.CreateClient(context, options);
                 var checks = check
                     ? (await client.ValidateCredentialsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Provider, StringComparer.Ordinal)

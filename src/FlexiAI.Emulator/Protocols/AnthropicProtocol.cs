@@ -23,18 +23,7 @@ internal sealed class AnthropicProtocol : ProtocolHandler
             return Operation.CountTokens;
         }
 
-        if (method == "GET" && path == "/v1/models")
-        {
-            return Operation.ListModels;
-        }
-
-        if (method == "GET" && path.StartsWith("/v1/models/", StringComparison.Ordinal))
-        {
-            model = Uri.UnescapeDataString(path["/v1/models/".Length..]);
-            return Operation.GetModel;
-        }
-
-        return null;
+        return MatchModels(method, path, out model);
     }
 
     public override (int Status, string Message)? Authenticate(HttpRequest request, EmulatedInstance instance)

@@ -45,6 +45,29 @@ internal abstract class ProtocolHandler
 
     public virtual string CountTokens(EmulatedRequest request) => throw new NotSupportedException();
 
+    /// <summary>Matches <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>, which OpenAI and Anthropic share.</summary>
+    protected static Operation? MatchModels(string method, string path, out string? model)
+    {
+        model = null;
+        if (method != "GET")
+        {
+            return null;
+        }
+
+        if (path == "/v1/models")
+        {
+            return Operation.ListModels;
+        }
+
+        if (path.StartsWith("/v1/models/", StringComparison.Ordinal))
+        {
+            model = Uri.UnescapeDataString(path["/v1/models/".Length..]);
+            return Operation.GetModel;
+        }
+
+        return null;
+    }
+
     protected static string? Bearer(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
