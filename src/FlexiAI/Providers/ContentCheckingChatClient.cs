@@ -22,22 +22,6 @@ internal sealed class ContentCheckingChatClient : DelegatingChatClient
         _accepted = accepted;
     }
 
-    /// <summary>What OpenAI Chat Completions takes: images (data or URL), PDF files and wav/mp3 audio as data.</summary>
-    public static bool OpenAIAccepts(AIContent content) => content switch
-    {
-        DataContent data => data.HasTopLevelMediaType("image") || data.MediaType is "application/pdf" or "audio/wav" or "audio/x-wav" or "audio/mpeg" or "audio/mp3",
-        UriContent uri => uri.HasTopLevelMediaType("image"),
-        _ => true,
-    };
-
-    /// <summary>What Anthropic Messages takes: JPEG/PNG/GIF/WebP images and PDF or plain-text documents (data or URL).</summary>
-    public static bool AnthropicAccepts(AIContent content) => content switch
-    {
-        DataContent data => data.MediaType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "application/pdf" or "text/plain",
-        UriContent uri => uri.MediaType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "application/pdf",
-        _ => true,
-    };
-
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Check(messages);

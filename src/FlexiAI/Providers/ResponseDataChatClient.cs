@@ -42,29 +42,4 @@ internal sealed class ResponseDataChatClient : DelegatingChatClient
             yield return update;
         }
     }
-
-    /// <summary>OpenAI: <c>system_fingerprint</c> from a completion or a stream chunk.</summary>
-    public static IEnumerable<KeyValuePair<string, object?>> OpenAI(object? raw)
-    {
-        var fingerprint = raw switch
-        {
-            global::OpenAI.Chat.ChatCompletion completion => completion.SystemFingerprint,
-            global::OpenAI.Chat.StreamingChatCompletionUpdate update => update.SystemFingerprint,
-            _ => null,
-        };
-        if (fingerprint is not null)
-        {
-            yield return new("system_fingerprint", fingerprint);
-        }
-    }
-
-    /// <summary>Anthropic: <c>stop_sequence</c> (which stop sequence ended the message) and the raw <c>stop_reason</c>.</summary>
-    public static IEnumerable<KeyValuePair<string, object?>> Anthropic(object? raw)
-    {
-        if (raw is global::Anthropic.Models.Messages.Message message)
-        {
-            yield return new("stop_sequence", message.StopSequence);
-            yield return new("stop_reason", message.StopReason?.ToString());
-        }
-    }
 }

@@ -37,10 +37,10 @@ public sealed class AnthropicProviderFactory : ProviderFactory
         }
 
         return new ContentCheckingChatClient(
-            new ResponseDataChatClient(new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens)), ResponseDataChatClient.Anthropic),
+            new ResponseDataChatClient(new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens)), AnthropicWireRules.ResponseData),
             provider.Name,
             Type,
-            ContentCheckingChatClient.AnthropicAccepts,
+            AnthropicWireRules.Accepts,
             "JPEG, PNG, GIF and WebP images and PDF or plain-text documents");
     }
 

@@ -25,7 +25,7 @@ public sealed class OpenAIProviderFactory : ProviderFactory
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(context);
         var client = CreateSdkClient(provider, context.HttpMessageHandler).GetChatClient(provider.Model).AsIChatClient();
-        return new ContentCheckingChatClient(new ResponseDataChatClient(client, ResponseDataChatClient.OpenAI), provider.Name, Type, ContentCheckingChatClient.OpenAIAccepts, "images (data or URL), PDF files and wav/mp3 audio");
+        return new ContentCheckingChatClient(new ResponseDataChatClient(client, OpenAIWireRules.ResponseData), provider.Name, Type, OpenAIWireRules.Accepts, "images (data or URL), PDF files and wav/mp3 audio");
     }
 
     /// <inheritdoc/>

@@ -20,9 +20,11 @@ internal sealed class VertexAIChatClient : IChatClient
     private readonly string _model;
     private readonly string? _safetySettings;
     private readonly ChatClientMetadata _metadata;
+    private readonly TimeProvider _time;
 
-    public VertexAIChatClient(HttpClient http, bool ownsHttp, VertexAIEndpoint endpoint, string providerName, string model, string? safetySettings)
+    public VertexAIChatClient(HttpClient http, bool ownsHttp, VertexAIEndpoint endpoint, string providerName, string model, string? safetySettings, TimeProvider time)
     {
+        _time = time;
         _http = http;
         _ownsHttp = ownsHttp;
         _endpoint = endpoint;
@@ -172,7 +174,7 @@ internal sealed class VertexAIChatClient : IChatClient
         return request;
     }
 
-    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -181,7 +183,7 @@ internal sealed class VertexAIChatClient : IChatClient
 
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var retryAfter = ProviderAdapter.ParseRetryAfter(response.Headers, DateTimeOffset.UtcNow);
+        var retryAfter = ProviderAdapter.ParseRetryAfter(response.Headers, _time.GetUtcNow());
         var requestId = response.Headers.TryGetValues("x-request-id", out var ids) ? ids.FirstOrDefault() : null;
         string? code = null;
         var message = text.Length > 300 ? text[..300] : text;

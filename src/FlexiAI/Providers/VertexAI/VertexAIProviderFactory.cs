@@ -47,7 +47,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
             ? new HttpClient(handler, disposeHandler: false)
             : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true);
         http.Timeout = provider.Timeout is { } t && t != Timeout.InfiniteTimeSpan ? t : Timeout.InfiniteTimeSpan;
-        return new VertexAIChatClient(http, ownsHttp: true, endpoint, provider.Name, provider.Model, SafetySettings(provider));
+        return new VertexAIChatClient(http, ownsHttp: true, endpoint, provider.Name, provider.Model, SafetySettings(provider), context.TimeProvider);
     }
 
     /// <inheritdoc/>
