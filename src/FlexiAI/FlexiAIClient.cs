@@ -19,9 +19,19 @@ public sealed class FlexiAIClient : IChatClient
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key a caller may set to choose the request's correlation id.</summary>
     public const string CorrelationIdKey = "flexiai.correlation_id";
 
-    private readonly FailoverRouter _router;
-    private readonly FlexiAIOptions _options;
     private readonly FileLogger? _fileLogger;
+    private readonly FlexiAIClientOptions _clientOptions;
+    private readonly ProviderFactoryContext _context;
+    private readonly ICircuitStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private readonly List<FailoverRouter> _retired = [];
+    private FailoverRouter _router;
+    private FlexiAIOptions _options;
+    private FileSystemWatcher? _watcher;
+    private ITimer? _reloadDebounce;
+    private IDisposable? _changeRegistration;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
@@ -63,6 +73,11 @@ public sealed class FlexiAIClient : IChatClient
 
         var store = _options.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
+        _clientOptions = clientOptions;
+        _context = context;
+        _store = store;
+        _time = time;
+        _logger = logger;
         var providers = new List<RoutedProvider>(_options.Providers.Count);
         try
         {
@@ -86,6 +101,8 @@ public sealed class FlexiAIClient : IChatClient
         _router.CircuitStateChanged += (_, change) => CircuitStateChanged?.Invoke(this, change);
     }
 
+    private FailoverRouter Router => Volatile.Read(ref _router);
+
     /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
     public event EventHandler<CircuitStateChange>? CircuitStateChanged;
 
@@ -93,10 +110,10 @@ public sealed class FlexiAIClient : IChatClient
     public FlexiAIHooks Hooks { get; }
 
     /// <summary>Gets the name of the provider that answered the most recent successful request, or <see langword="null"/> before the first.</summary>
-    public string? LastUsedProvider => _router.LastUsedProvider;
+    public string? LastUsedProvider => Router.LastUsedProvider;
 
     /// <summary>Gets the name of the provider tried first (the primary).</summary>
-    public string? PrimaryProvider => _router.Ordered.Length > 0 ? _router.Ordered[0].Name : null;
+    public string? PrimaryProvider => Router.Ordered.Length > 0 ? Router.Ordered[0].Name : null;
 
     /// <summary>Creates a client from a JSON configuration file, overlaid with <c>FLEXIAI_</c> environment variables.</summary>
     /// <param name="path">The JSON file.</param>
@@ -105,6 +122,27 @@ public sealed class FlexiAIClient : IChatClient
     /// <exception cref="ConfigurationException">The file is missing, malformed or invalid.</exception>
     public static FlexiAIClient FromFile(string path, FlexiAIClientOptions? clientOptions = null) =>
         new(FlexiAIConfiguration.LoadFile(path), clientOptions);
+
+    /// <summary>
+    /// Creates a client from a JSON configuration file, overlaid with <c>FLEXIAI_</c> environment variables, and optionally
+    /// reloads it whenever the file changes (see <see cref="ReloadAsync(FlexiAIOptions, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="path">The JSON file.</param>
+    /// <param name="reloadOnChange">Whether to watch the file and reload the configuration when it changes. A change that does not load or
+    /// validate is logged and ignored: the previous configuration stays in force.</param>
+    /// <param name="clientOptions">Clock, logging, hooks and provider factories.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ConfigurationException">The file is missing, malformed or invalid.</exception>
+    public static FlexiAIClient FromFile(string path, bool reloadOnChange, FlexiAIClientOptions? clientOptions = null)
+    {
+        var client = new FlexiAIClient(FlexiAIConfiguration.LoadFile(path), clientOptions);
+        if (reloadOnChange)
+        {
+            client.WatchFile(Path.GetFullPath(path));
+        }
+
+        return client;
+    }
 
     /// <summary>Creates a client from a JSON configuration stream, overlaid with <c>FLEXIAI_</c> environment variables.</summary>
     /// <param name="json">The JSON stream.</param>
@@ -129,7 +167,7 @@ public sealed class FlexiAIClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _router.GetResponseAsync(messages, options, cancellationToken);
+        return Router.GetResponseAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -140,7 +178,7 @@ public sealed class FlexiAIClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _router.GetStreamingResponseAsync(messages, options, cancellationToken);
+        return Router.GetStreamingResponseAsync(messages, options, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="name"/> the provider tried first; the others keep their priority order behind it.</summary>
@@ -149,10 +187,10 @@ public sealed class FlexiAIClient : IChatClient
     public void SetPrimaryProvider(string name)
     {
         var provider = Find(name);
-        _router.SetPrimary(provider);
-        if (_router.LogEnabled)
+        Router.SetPrimary(provider);
+        if (Router.LogEnabled)
         {
-            Log.PrimaryChanged(_router.Logger, provider.Name);
+            Log.PrimaryChanged(Router.Logger, provider.Name);
         }
     }
 
@@ -160,9 +198,9 @@ public sealed class FlexiAIClient : IChatClient
     /// <returns>One status per provider.</returns>
     public IReadOnlyList<ProviderStatus> GetProviderStatus()
     {
-        var ordered = _router.Ordered;
-        var result = new List<ProviderStatus>(_router.Providers.Count);
-        foreach (var p in ordered.Concat(_router.Providers.Where(p => !ordered.Contains(p))))
+        var ordered = Router.Ordered;
+        var result = new List<ProviderStatus>(Router.Providers.Count);
+        foreach (var p in ordered.Concat(Router.Providers.Where(p => !ordered.Contains(p))))
         {
             var snapshot = p.Breaker.Snapshot;
             var position = Array.IndexOf(ordered, p) + 1;
@@ -186,12 +224,12 @@ public sealed class FlexiAIClient : IChatClient
     /// <returns>A task that completes when the breakers are closed.</returns>
     public async ValueTask ResetCircuitBreakersAsync(string? name = null, CancellationToken cancellationToken = default)
     {
-        var targets = name is null ? _router.Providers : [Find(name)];
+        var targets = name is null ? Router.Providers : [Find(name)];
         foreach (var provider in targets)
         {
             if (await provider.Breaker.ResetAsync(cancellationToken).ConfigureAwait(false) is { } change)
             {
-                await _router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
+                await Router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -210,7 +248,7 @@ public sealed class FlexiAIClient : IChatClient
         var provider = Find(name);
         if (await provider.Breaker.TripAsync(cancellationToken).ConfigureAwait(false) is { } change)
         {
-            await _router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
+            await Router.PublishCircuitChangeAsync(change, string.Empty, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -219,7 +257,7 @@ public sealed class FlexiAIClient : IChatClient
     /// <returns>One result per provider, in routing order.</returns>
     public async Task<IReadOnlyList<CredentialCheckResult>> ValidateCredentialsAsync(CancellationToken cancellationToken = default)
     {
-        var checks = _router.Ordered.Select(p => p.Adapter.ValidateCredentialsAsync(p.Options, p.Client, cancellationToken)).ToArray();
+        var checks = Router.Ordered.Select(p => p.Adapter.ValidateCredentialsAsync(p.Options, p.Client, cancellationToken)).ToArray();
         return await Task.WhenAll(checks).ConfigureAwait(false);
     }
 
@@ -247,11 +285,82 @@ public sealed class FlexiAIClient : IChatClient
 
         if (serviceType == typeof(ChatClientMetadata))
         {
-            var primary = _router.Ordered.FirstOrDefault();
+            var primary = Router.Ordered.FirstOrDefault();
             return new ChatClientMetadata("flexiai", primary?.Options.BaseUrl, primary?.Model);
         }
 
         return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <summary>
+    /// Replaces the configuration of a running client: providers, priorities, models, keys, breaker thresholds, retries, timeouts,
+    /// error policies and streaming settings. Breaker state is kept (it lives in the state store, by provider name), so an open
+    /// provider stays open across a reload. Requests already running finish on the configuration they started with; the
+    /// replaced providers' clients are disposed once no request can still use them (after the old request timeout). Logging
+    /// settings and the state store are fixed when the client is built.
+    /// </summary>
+    /// <param name="options">The new configuration; validated and copied.</param>
+    /// <param name="cancellationToken">Cancels the reload (the previous configuration stays).</param>
+    /// <returns>A task that completes when the new configuration is in force.</returns>
+    /// <exception cref="ConfigurationException">The new configuration is invalid; the previous one stays in force.</exception>
+    public async Task ReloadAsync(FlexiAIOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfDisposed();
+        var next = options.Clone();
+        FlexiAIConfiguration.ApplyProviderEnvironment(next, _clientOptions.EnvironmentVariables);
+        foreach (var provider in next.Providers)
+        {
+            SecretMasker.Register(provider.ApiKey);
+        }
+
+        var errors = FlexiAIConfiguration.Validate(next, _clientOptions.ProviderFactories.Select(f => f.Type));
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
+        await _reloadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            var providers = new List<RoutedProvider>(next.Providers.Count);
+            try
+            {
+                for (var i = 0; i < next.Providers.Count; i++)
+                {
+                    providers.Add(CreateProvider(next, i, _clientOptions, _context, _store, _time));
+                }
+
+                foreach (var provider in providers)
+                {
+                    await provider.Breaker.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                foreach (var created in providers.Where(p => p.OwnsClient))
+                {
+                    created.Client.Dispose();
+                }
+
+                throw;
+            }
+
+            var router = new FailoverRouter(next, providers, _time, _logger, Hooks, _clientOptions.Random);
+            router.CircuitStateChanged += (_, change) => CircuitStateChanged?.Invoke(this, change);
+            var old = Interlocked.Exchange(ref _router, router);
+            Volatile.Write(ref _options, next);
+            Retire(old);
+            if (router.LogEnabled)
+            {
+                Log.ConfigurationReloaded(_logger, providers.Count);
+            }
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
     }
 
     /// <inheritdoc/>
@@ -262,12 +371,98 @@ public sealed class FlexiAIClient : IChatClient
             return;
         }
 
-        foreach (var provider in _router.Providers)
+        _watcher?.Dispose();
+        _reloadDebounce?.Dispose();
+        _changeRegistration?.Dispose();
+        foreach (var provider in Router.Providers)
         {
             provider.Client.Dispose();
         }
 
+        lock (_retired)
+        {
+            foreach (var router in _retired)
+            {
+                DisposeOwned(router);
+            }
+
+            _retired.Clear();
+        }
+
         _fileLogger?.Dispose();
+    }
+
+    /// <summary>Reloads whenever <paramref name="changeToken"/> fires (e.g. an <c>IConfiguration</c> reload token), from <paramref name="load"/>.</summary>
+    internal void ReloadOnChange(Func<Microsoft.Extensions.Primitives.IChangeToken?> changeToken, Func<FlexiAIOptions> load, string source) =>
+        _changeRegistration = Microsoft.Extensions.Primitives.ChangeToken.OnChange(changeToken, () => _ = ReloadQuietlyAsync(load, source));
+
+    private void WatchFile(string path)
+    {
+        var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        void Changed(object? sender, FileSystemEventArgs e)
+        {
+            // Editors write in several steps: wait for the writes to settle, then reload once.
+            var debounce = _time.CreateTimer(_ => _ = ReloadQuietlyAsync(() => FlexiAIConfiguration.LoadFile(path), path), null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+            Interlocked.Exchange(ref _reloadDebounce, debounce)?.Dispose();
+        }
+
+        watcher.Changed += Changed;
+        watcher.Created += Changed;
+        watcher.Renamed += Changed;
+        watcher.EnableRaisingEvents = true;
+        _watcher = watcher;
+    }
+
+    private async Task ReloadQuietlyAsync(Func<FlexiAIOptions> load, string source)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ReloadAsync(load()).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A bad edit must never take down a running client: log it, keep the previous configuration.
+        catch (Exception ex) when (ex is not ObjectDisposedException)
+#pragma warning restore CA1031
+        {
+            Log.ConfigurationReloadFailed(_logger, source, SecretMasker.Redact(ex.Message));
+        }
+    }
+
+    private void Retire(FailoverRouter old)
+    {
+        var grace = old.Options.RequestTimeout;
+        if (grace == Timeout.InfiniteTimeSpan)
+        {
+            // A request may run forever: keep the old clients until the client is disposed.
+            lock (_retired)
+            {
+                _retired.Add(old);
+            }
+
+            return;
+        }
+
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ =>
+        {
+            DisposeOwned(old);
+            timer?.Dispose();
+        }, null, grace + TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+    }
+
+    private static void DisposeOwned(FailoverRouter router)
+    {
+        foreach (var provider in router.Providers.Where(p => p.OwnsClient))
+        {
+            provider.Client.Dispose();
+        }
     }
 
     private static RoutedProvider CreateProvider(FlexiAIOptions options, int index, FlexiAIClientOptions clientOptions, ProviderFactoryContext context, ICircuitStateStore store, TimeProvider time)
@@ -309,8 +504,8 @@ public sealed class FlexiAIClient : IChatClient
     private RoutedProvider Find(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"No provider is named '{name}'. Known providers: {string.Join(", ", _router.Providers.Select(p => p.Name))}.", nameof(name));
+        return Router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No provider is named '{name}'. Known providers: {string.Join(", ", Router.Providers.Select(p => p.Name))}.", nameof(name));
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -20,12 +20,14 @@ public static class FlexiAIServiceCollectionExtensions
     /// <remarks>
     /// The client takes, when registered: <see cref="TimeProvider"/>, <see cref="ILoggerFactory"/>, <see cref="FlexiAIHooks"/> and every
     /// <see cref="ProviderFactory"/>. Configuration errors surface as a <see cref="ConfigurationException"/> when the client is first resolved.
+    /// When the section reloads (its reload token fires), the client reloads with <see cref="FlexiAIClient.ReloadAsync"/>, keeping
+    /// breaker state; an invalid change is logged and the previous configuration stays.
     /// </remarks>
     public static IServiceCollection AddFlexiAI(this IServiceCollection services, IConfiguration section, Action<FlexiAIOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        return Register(services, () => FlexiAIConfiguration.FromConfiguration(section, configure));
+        return Register(services, () => FlexiAIConfiguration.FromConfiguration(section, configure), section);
     }
 
     /// <summary>Registers a singleton <see cref="FlexiAIClient"/> configured in code, and <see cref="IChatClient"/> resolving to it unless one is already registered.</summary>
@@ -36,15 +38,18 @@ public static class FlexiAIServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        return Register(services, () =>
-        {
-            var options = new FlexiAIOptions();
-            configure(options);
-            return options;
-        });
+        return Register(
+            services,
+            () =>
+            {
+                var options = new FlexiAIOptions();
+                configure(options);
+                return options;
+            },
+            section: null);
     }
 
-    private static IServiceCollection Register(IServiceCollection services, Func<FlexiAIOptions> options)
+    private static IServiceCollection Register(IServiceCollection services, Func<FlexiAIOptions> options, IConfiguration? section)
     {
         services.TryAddSingleton(provider =>
         {
@@ -59,7 +64,14 @@ public static class FlexiAIServiceCollectionExtensions
                 clientOptions.ProviderFactories.Add(factory);
             }
 
-            return new FlexiAIClient(options(), clientOptions);
+            var client = new FlexiAIClient(options(), clientOptions);
+            if (section is not null)
+            {
+                // appsettings.json edits, Azure App Configuration refreshes …: reload without losing breaker state.
+                client.ReloadOnChange(section.GetReloadToken, options, "the configuration section");
+            }
+
+            return client;
         });
         services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredService<FlexiAIClient>());
         return services;

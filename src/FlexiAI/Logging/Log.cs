@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Debug, "[{CorrelationId}] Request cancelled by the caller during provider {Provider}")]
     public static partial void CallerCancelled(ILogger logger, string correlationId, string provider);
+
+    [LoggerMessage(14, LogLevel.Information, "Configuration reloaded: {Providers} providers, breaker state kept")]
+    public static partial void ConfigurationReloaded(ILogger logger, int providers);
+
+    [LoggerMessage(15, LogLevel.Error, "Configuration reload from {Source} failed; the previous configuration stays in force: {Reason}")]
+    public static partial void ConfigurationReloadFailed(ILogger logger, string source, string reason);
 }
