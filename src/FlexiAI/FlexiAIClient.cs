@@ -88,7 +88,8 @@ public sealed class FlexiAIClient : IChatClient
         }
         catch
         {
-            foreach (var created in providers)
+            // Only what FlexiAI created: clients handed in by the caller stay the caller's.
+            foreach (var created in providers.Where(p => p.OwnsClient))
             {
                 created.Client.Dispose();
             }
