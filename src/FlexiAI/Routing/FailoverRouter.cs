@@ -199,6 +199,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     /// retries, until an attempt succeeds; returns <see langword="null"/> when none did (every provider skipped or failed
     /// over) and waiting for a breaker is not possible; throws when a decision stops the request.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Opened<T>?> RunAsync<T>(
         ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, bool mayWait, bool streaming)
     {

@@ -140,11 +140,15 @@ public class RequestLoopTests
         a.StallAt = 1;
         var options = TestClients.Options(a);
         options.AttemptTimeout = Timeout.InfiniteTimeSpan;
-        options.Streaming.IdleTimeout = TimeSpan.FromSeconds(5);
+        options.RequestTimeout = Timeout.InfiniteTimeSpan;
+        options.Streaming.FirstTokenTimeout = Timeout.InfiniteTimeSpan;
+        options.Streaming.IdleTimeout = TimeSpan.FromSeconds(30);
         using var client = TestClients.Create(options, time);
 
+        // 30 s of fake time pass in well under a second of real time: only the client's clock can fire the idle timeout.
         var pending = Consume(client.GetStreamingResponseAsync(Conversation));
-        await AdvanceUntilDone(time, pending, TimeSpan.FromSeconds(1), limit: 10);
+        var advanced = await AdvanceUntilDone(time, pending, TimeSpan.FromSeconds(1), limit: 40);
+        Assert.InRange(advanced, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31));
 
         var error = await Assert.ThrowsAsync<StreamInterruptedException>(() => pending);
         Assert.Equal(ErrorCategory.Timeout, error.Category);
