@@ -83,7 +83,7 @@ public sealed class FlexiAIClient : IChatClient
         {
             for (var i = 0; i < _options.Providers.Count; i++)
             {
-                providers.Add(CreateProvider(_options, i, clientOptions, context, store, time));
+                providers.Add(CreateProvider(_options, i, clientOptions, context, store, time, logger));
             }
         }
         catch
@@ -330,7 +330,7 @@ public sealed class FlexiAIClient : IChatClient
             {
                 for (var i = 0; i < next.Providers.Count; i++)
                 {
-                    providers.Add(CreateProvider(next, i, _clientOptions, _context, _store, _time));
+                    providers.Add(CreateProvider(next, i, _clientOptions, _context, _store, _time, _logger));
                 }
 
                 foreach (var provider in providers)
@@ -466,7 +466,7 @@ public sealed class FlexiAIClient : IChatClient
         }
     }
 
-    private static RoutedProvider CreateProvider(FlexiAIOptions options, int index, FlexiAIClientOptions clientOptions, ProviderFactoryContext context, ICircuitStateStore store, TimeProvider time)
+    private static RoutedProvider CreateProvider(FlexiAIOptions options, int index, FlexiAIClientOptions clientOptions, ProviderFactoryContext context, ICircuitStateStore store, TimeProvider time, ILogger logger)
     {
         var provider = options.Providers[index];
         var factory = provider.ChatClient is null || provider.Adapter is null ? FindFactory(provider.EffectiveType, clientOptions) : null;
@@ -490,8 +490,10 @@ public sealed class FlexiAIClient : IChatClient
 
         var adapter = provider.Adapter ?? factory?.CreateAdapter(provider) ?? ProviderAdapter.Generic;
         var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
-        var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
-        var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);
+        var breakerOptions = options.CircuitBreaker;
+        var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);
+        var breaker = new CircuitBreaker(provider.Name, store, time, breakerOptions.FailureThreshold, breakerOptions.RecoveryTimeout, lease,
+            breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger);
         var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
         var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
         var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;

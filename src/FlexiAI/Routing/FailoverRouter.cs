@@ -260,6 +260,12 @@ internal sealed class FailoverRouter
         {
             if (opened is not null)
             {
+                // A probe stream the caller abandons gives no verdict: free the slot (a no-op when the probe already reported).
+                if (opened.Permit.IsProbe)
+                {
+                    await opened.Provider.Breaker.ReleaseProbeAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
                 await opened.DisposeAsync().ConfigureAwait(false);
             }
         }
