@@ -57,7 +57,7 @@ public sealed class FlexiAIClient : IChatClient
             : new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger));
         var store = prepared.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
-        var builder = new ProviderSetBuilder(clientOptions, context, store, time, sink);
+        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink);
         ProviderSet set;
         try
         {

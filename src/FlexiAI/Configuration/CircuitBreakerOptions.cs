@@ -16,6 +16,19 @@ public sealed class CircuitBreakerOptions
     /// </summary>
     public IList<string> ExpectedExceptions { get; } = [];
 
+    /// <summary>
+    /// Gets or sets the bound on one call to the state store. Default 1 s; between 1 ms and 1 hour. A store that throws, hangs
+    /// or runs past it fails open: the breaker goes on with its local view and logs one warning per outage.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how often a breaker re-reads a state store that cannot push changes (one that does not implement
+    /// <see cref="INotifyingCircuitStateStore"/>), so it learns within this bound that another instance opened it; also how long
+    /// a failed store is left alone before it is tried again. Default 1 s; between 1 ms and 1 hour.
+    /// </summary>
+    public TimeSpan StoreRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets where breaker state lives. <see langword="null"/> keeps it in this process; a shared store lets a fleet share one view. Code only.</summary>
     public ICircuitStateStore? StateStore { get; set; }
 
@@ -23,7 +36,14 @@ public sealed class CircuitBreakerOptions
     /// <returns>The copy.</returns>
     public CircuitBreakerOptions Clone()
     {
-        var clone = new CircuitBreakerOptions { FailureThreshold = FailureThreshold, RecoveryTimeout = RecoveryTimeout, StateStore = StateStore };
+        var clone = new CircuitBreakerOptions
+        {
+            FailureThreshold = FailureThreshold,
+            RecoveryTimeout = RecoveryTimeout,
+            StoreTimeout = StoreTimeout,
+            StoreRefreshInterval = StoreRefreshInterval,
+            StateStore = StateStore,
+        };
         foreach (var name in ExpectedExceptions)
         {
             clone.ExpectedExceptions.Add(name);

@@ -16,7 +16,7 @@ internal sealed class OptionsBinder
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -265,6 +265,12 @@ internal sealed class OptionsBinder
                     break;
                 case "recoverytimeout":
                     Duration(child, "circuit_breaker.recovery_timeout", allowInfinite: false, v => options.RecoveryTimeout = v);
+                    break;
+                case "storetimeout":
+                    Duration(child, "circuit_breaker.store_timeout", allowInfinite: false, v => options.StoreTimeout = v);
+                    break;
+                case "storerefreshinterval":
+                    Duration(child, "circuit_breaker.store_refresh_interval", allowInfinite: false, v => options.StoreRefreshInterval = v);
                     break;
                 case "expectedexception" or "expectedexceptions":
                     options.ExpectedExceptions.Clear();

@@ -25,6 +25,8 @@ internal static class OptionsJsonWriter
             w.WriteStartObject("circuit_breaker");
             w.WriteNumber("failure_threshold", options.CircuitBreaker.FailureThreshold);
             Duration(w, "recovery_timeout", options.CircuitBreaker.RecoveryTimeout);
+            Duration(w, "store_timeout", options.CircuitBreaker.StoreTimeout);
+            Duration(w, "store_refresh_interval", options.CircuitBreaker.StoreRefreshInterval);
             w.WriteStartArray("expected_exception");
             foreach (var name in options.CircuitBreaker.ExpectedExceptions)
             {

@@ -6,6 +6,7 @@ namespace FlexiAI;
 internal static class OptionsValidator
 {
     private const int MaxAttemptsLimit = 20;
+    private static readonly TimeSpan MaxStoreDuration = TimeSpan.FromHours(1);
 
     public static List<ConfigurationError> Validate(FlexiAIOptions options, IEnumerable<string>? additionalProviderTypes)
     {
@@ -137,6 +138,16 @@ internal static class OptionsValidator
         if (breaker.RecoveryTimeout <= TimeSpan.Zero)
         {
             errors.Add(new("circuit_breaker.recovery_timeout", $"must be a positive duration (how long a breaker stays open before a probe); got {Seconds(breaker.RecoveryTimeout)}."));
+        }
+
+        if (breaker.StoreTimeout <= TimeSpan.Zero || breaker.StoreTimeout > MaxStoreDuration)
+        {
+            errors.Add(new("circuit_breaker.store_timeout", $"must be a duration between 0.001 and 3600 seconds (how long a breaker waits for its state store before it uses its local state); got {Seconds(breaker.StoreTimeout)}."));
+        }
+
+        if (breaker.StoreRefreshInterval <= TimeSpan.Zero || breaker.StoreRefreshInterval > MaxStoreDuration)
+        {
+            errors.Add(new("circuit_breaker.store_refresh_interval", $"must be a duration between 0.001 and 3600 seconds (how often a breaker re-reads a state store that cannot push changes); got {Seconds(breaker.StoreRefreshInterval)}."));
         }
 
         for (var i = 0; i < breaker.ExpectedExceptions.Count; i++)

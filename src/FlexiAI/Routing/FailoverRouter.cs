@@ -60,9 +60,10 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         cancellationToken.ThrowIfCancellationRequested();
         var set = sets.Enter();
         Opened<IAsyncEnumerator<ChatResponseUpdate>>? current = null;
+        RequestState? state = null;
         try
         {
-            var state = await StartAsync(set, list, options, streaming: true, cancellationToken).ConfigureAwait(false);
+            state = await StartAsync(set, list, options, streaming: true, cancellationToken).ConfigureAwait(false);
             var streaming = set.Options.Streaming;
             var ordered = set.Ordered;
             var request = list;
@@ -115,6 +116,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     }
                     catch (Exception ex) when (IsCallerCancellation(ex, state))
                     {
+                        current = null;
+                        await DisposeAsync(attempt).ConfigureAwait(false);
                         await CancelledAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started).ConfigureAwait(false);
                         await CompleteAsync(state, state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
                         throw;
@@ -142,6 +145,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                 if (failure is null)
                 {
+                    current = null;
+                    await DisposeAsync(attempt).ConfigureAwait(false);
                     var route = await SucceedAsync(state, attempt, text.Usage).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
@@ -187,7 +192,10 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         {
             if (current is { } open)
             {
+                // The caller stopped reading before the stream ended: no verdict on the provider, but its gates get their
+                // admission back (a half-open probe must never stay taken by a stream nobody reads).
                 await DisposeAsync(open).ConfigureAwait(false);
+                await ReleaseAsync(state!, open.Provider, open.Passes).ConfigureAwait(false);
             }
 
             set.Exit();

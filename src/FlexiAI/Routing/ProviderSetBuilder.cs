@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace FlexiAI;
 
@@ -12,6 +13,7 @@ internal sealed class ProviderSetBuilder(
     ProviderFactoryContext context,
     ICircuitStateStore store,
     TimeProvider time,
+    ILogger logger,
     EventSink sink)
 {
     /// <summary>Builds the set; on failure, disposes what it created and rethrows.</summary>
@@ -69,8 +71,10 @@ internal sealed class ProviderSetBuilder(
         {
             var adapter = provider.Adapter ?? factory?.CreateAdapter(provider) ?? ProviderAdapter.Generic;
             var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
-            var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
-            var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);
+            var breakerOptions = options.CircuitBreaker;
+            var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);
+            var breaker = new CircuitBreaker(provider.Name, store, time, breakerOptions.FailureThreshold, breakerOptions.RecoveryTimeout, lease,
+                breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger);
             var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
             var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
             var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;

@@ -19,4 +19,24 @@ public class InMemoryCircuitStateStoreTests
         Assert.True(await store.TryReplaceAsync("x", first, first with { ConsecutiveFailures = 2, Version = 2 }, default));
         Assert.Equal(2, (await store.GetAsync("x", default)).ConsecutiveFailures);
     }
+
+    [Fact]
+    public async Task Subscribe_ReceivesEveryWriteForItsKey_UntilDisposed()
+    {
+        var store = new InMemoryCircuitStateStore();
+        var seen = new List<CircuitStateEntry>();
+        var other = new List<CircuitStateEntry>();
+        var subscription = store.Subscribe("x", seen.Add);
+        using var unrelated = store.Subscribe("y", other.Add);
+        var first = CircuitStateEntry.Initial with { ConsecutiveFailures = 1, Version = 1 };
+
+        Assert.True(await store.TryReplaceAsync("x", CircuitStateEntry.Initial, first, default));
+        Assert.False(await store.TryReplaceAsync("x", CircuitStateEntry.Initial, first, default));
+        subscription.Dispose();
+        subscription.Dispose();
+        Assert.True(await store.TryReplaceAsync("x", first, first with { Version = 2 }, default));
+
+        Assert.Equal([first], seen);
+        Assert.Empty(other);
+    }
 }
