@@ -27,6 +27,8 @@ public sealed class FlexiAIClient : IChatClient
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly List<FailoverRouter> _retired = [];
+    private readonly List<IDisposable> _retiredSecrets = [];
+    private IDisposable _secrets;
     private FailoverRouter _router;
     private FlexiAIOptions _options;
     private FileSystemWatcher? _watcher;
@@ -44,11 +46,6 @@ public sealed class FlexiAIClient : IChatClient
         clientOptions ??= new FlexiAIClientOptions();
         _options = options.Clone();
         FlexiAIConfiguration.ApplyProviderEnvironment(_options, clientOptions.EnvironmentVariables);
-        foreach (var provider in _options.Providers)
-        {
-            SecretMasker.Register(provider.ApiKey);
-        }
-
         var customTypes = clientOptions.ProviderFactories.Select(f => f.Type).ToList();
         var errors = FlexiAIConfiguration.Validate(_options, customTypes);
         if (errors.Count > 0)
@@ -79,6 +76,7 @@ public sealed class FlexiAIClient : IChatClient
         _time = time;
         _logger = logger;
         var providers = new List<RoutedProvider>(_options.Providers.Count);
+        _secrets = SecretMasker.RegisterSecrets(_options.Providers); // Held while these providers can be used; released on Dispose or after a reload retires them.
         try
         {
             for (var i = 0; i < _options.Providers.Count; i++)
@@ -88,6 +86,7 @@ public sealed class FlexiAIClient : IChatClient
         }
         catch
         {
+            _secrets.Dispose();
             // Only what FlexiAI created: clients handed in by the caller stay the caller's.
             foreach (var created in providers.Where(p => p.OwnsClient))
             {
@@ -310,11 +309,6 @@ public sealed class FlexiAIClient : IChatClient
         ThrowIfDisposed();
         var next = options.Clone();
         FlexiAIConfiguration.ApplyProviderEnvironment(next, _clientOptions.EnvironmentVariables);
-        foreach (var provider in next.Providers)
-        {
-            SecretMasker.Register(provider.ApiKey);
-        }
-
         var errors = FlexiAIConfiguration.Validate(next, _clientOptions.ProviderFactories.Select(f => f.Type));
         if (errors.Count > 0)
         {
@@ -326,6 +320,7 @@ public sealed class FlexiAIClient : IChatClient
         {
             ThrowIfDisposed();
             var providers = new List<RoutedProvider>(next.Providers.Count);
+            var secrets = SecretMasker.RegisterSecrets(next.Providers);
             try
             {
                 for (var i = 0; i < next.Providers.Count; i++)
@@ -340,6 +335,7 @@ public sealed class FlexiAIClient : IChatClient
             }
             catch
             {
+                secrets.Dispose();
                 foreach (var created in providers.Where(p => p.OwnsClient))
                 {
                     created.Client.Dispose();
@@ -352,7 +348,7 @@ public sealed class FlexiAIClient : IChatClient
             router.CircuitStateChanged += (_, change) => CircuitStateChanged?.Invoke(this, change);
             var old = Interlocked.Exchange(ref _router, router);
             Volatile.Write(ref _options, next);
-            Retire(old);
+            Retire(old, Interlocked.Exchange(ref _secrets, secrets));
             if (router.LogEnabled)
             {
                 Log.ConfigurationReloaded(_logger, providers.Count);
@@ -388,8 +384,11 @@ public sealed class FlexiAIClient : IChatClient
             }
 
             _retired.Clear();
+            _retiredSecrets.ForEach(s => s.Dispose());
+            _retiredSecrets.Clear();
         }
 
+        _secrets.Dispose();
         _fileLogger?.Dispose();
     }
 
@@ -436,7 +435,7 @@ public sealed class FlexiAIClient : IChatClient
         }
     }
 
-    private void Retire(FailoverRouter old)
+    private void Retire(FailoverRouter old, IDisposable oldSecrets)
     {
         var grace = old.Options.RequestTimeout;
         if (grace == Timeout.InfiniteTimeSpan)
@@ -445,6 +444,7 @@ public sealed class FlexiAIClient : IChatClient
             lock (_retired)
             {
                 _retired.Add(old);
+                _retiredSecrets.Add(oldSecrets);
             }
 
             return;
@@ -454,6 +454,7 @@ public sealed class FlexiAIClient : IChatClient
         timer = _time.CreateTimer(_ =>
         {
             DisposeOwned(old);
+            oldSecrets.Dispose();
             timer?.Dispose();
         }, null, grace + TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
     }
