@@ -18,16 +18,18 @@ namespace FlexiAI;
 /// </remarks>
 public sealed class RedactedException : Exception
 {
-    private readonly string? _stackTrace;
+    // Kept only to read its stack trace and source lazily (formatting a stack trace costs microseconds, and most failures are
+    // never printed); its message and data are never exposed.
+    private readonly Exception _original;
+    private string? _source;
 
     internal RedactedException(Exception original, int? statusCode, string redactedMessage, Exception? redactedInner)
         : base(redactedMessage, redactedInner)
     {
+        _original = original;
         OriginalTypeName = original.GetType().FullName ?? original.GetType().Name;
         StatusCode = statusCode;
-        _stackTrace = original.StackTrace;
         HResult = original.HResult;
-        Source = original.Source;
     }
 
     /// <summary>Gets the full name of the original exception's type, e.g. <c>System.ClientModel.ClientResultException</c>.</summary>
@@ -37,7 +39,14 @@ public sealed class RedactedException : Exception
     public int? StatusCode { get; }
 
     /// <summary>Gets the original exception's stack trace (stack traces hold code locations, never secrets).</summary>
-    public override string? StackTrace => _stackTrace;
+    public override string? StackTrace => _original.StackTrace;
+
+    /// <summary>Gets or sets the name of the application or object that caused the error; the original's unless set.</summary>
+    public override string? Source
+    {
+        get => _source ??= _original.Source;
+        set => _source = value;
+    }
 
     /// <summary>Gets the type name to show for <paramref name="exception"/>: the original's for a <see cref="RedactedException"/>.</summary>
     internal static string DisplayTypeName(Exception exception) =>
@@ -63,7 +72,7 @@ public sealed class RedactedException : Exception
             text.Append(" ---> ").Append(inner.ToString()).AppendLine().Append("   --- End of inner exception stack trace ---");
         }
 
-        if (_stackTrace is { Length: > 0 } trace)
+        if (StackTrace is { Length: > 0 } trace)
         {
             text.AppendLine().Append(trace);
         }
