@@ -253,16 +253,12 @@ public sealed class FlexiAIClient : IChatClient
     internal void ReloadOnChange(Func<Microsoft.Extensions.Primitives.IChangeToken?> changeToken, Func<FlexiAIOptions> load, string source) =>
         _reloader.ReloadOnChange(changeToken, load, source);
 
-    /// <summary>Copies, completes (provider environment variables) and validates a configuration; registers its secrets for masking.</summary>
+    /// <summary>Copies, completes (provider environment variables) and validates a configuration.</summary>
     /// <exception cref="ConfigurationException">The configuration is invalid.</exception>
     internal static FlexiAIOptions Prepare(FlexiAIOptions options, FlexiAIClientOptions clientOptions)
     {
         var prepared = options.Clone();
         FlexiAIConfiguration.ApplyProviderEnvironment(prepared, clientOptions.EnvironmentVariables);
-        foreach (var provider in prepared.Providers)
-        {
-            SecretMasker.Register(provider.ApiKey);
-        }
 
         var errors = FlexiAIConfiguration.Validate(prepared, clientOptions.ProviderFactories.Select(f => f.Type));
         if (errors.Count > 0)

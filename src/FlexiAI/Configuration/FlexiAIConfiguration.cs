@@ -165,7 +165,6 @@ public static class FlexiAIConfiguration
             if (string.IsNullOrWhiteSpace(provider.ApiKey) && !string.IsNullOrWhiteSpace(value))
             {
                 provider.ApiKey = value;
-                SecretMasker.Register(value);
             }
         }
 

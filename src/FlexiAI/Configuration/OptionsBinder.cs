@@ -173,7 +173,6 @@ internal sealed class OptionsBinder
                     else if (child.Value is { Length: > 0 } apiKey)
                     {
                         provider.ApiKey = apiKey;
-                        SecretMasker.Register(apiKey);
                     }
 
                     break;

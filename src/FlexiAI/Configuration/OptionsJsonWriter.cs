@@ -6,10 +6,10 @@ namespace FlexiAI;
 /// <summary>Writes <see cref="FlexiAIOptions"/> as the snake_case JSON <see cref="FlexiAIConfiguration"/> reads, with secrets masked.</summary>
 internal static class OptionsJsonWriter
 {
-    private static readonly string[] SecretSettingMarkers = ["key", "secret", "token", "password", "credential"];
-
     public static string Write(FlexiAIOptions options)
     {
+        // These options' own secrets are masked wherever they appear (e.g. a key in a base_url query), client or not.
+        using var secrets = SecretMasker.RegisterSecrets(options.Providers);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
@@ -140,8 +140,7 @@ internal static class OptionsJsonWriter
         w.WriteStartObject("config");
         foreach (var (key, value) in p.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var secret = SecretSettingMarkers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase))
-                && !key.EndsWith("file", StringComparison.OrdinalIgnoreCase);
+            var secret = SecretMasker.IsSecretSetting(key);
             WriteSetting(w, key.Split(':'), secret ? SecretMasker.Mask(value) : SecretMasker.Redact(value));
         }
 

@@ -3,10 +3,19 @@ using System.Globalization;
 namespace FlexiAI;
 
 /// <summary>Checks <see cref="FlexiAIOptions"/> and reports every problem with its path and the fix; never echoes a secret.</summary>
+/// <remarks>
+/// Every duration is at most <see cref="MaxDuration"/>: the runtime hands durations to <c>HttpClient.Timeout</c> (at most
+/// <see cref="int.MaxValue"/> ms, about 24.8 days), to timers and <c>CancelAfter</c> (at most about 49.7 days) and adds them to the
+/// current time (a breaker's reopening time), so a larger value would pass here and throw on the first request.
+/// </remarks>
 internal static class OptionsValidator
 {
+    /// <summary>The longest duration any setting accepts (<c>"infinite"</c> aside, where allowed).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
+
     private const int MaxAttemptsLimit = 20;
     private static readonly TimeSpan MaxStoreDuration = TimeSpan.FromHours(1);
+    private const string MaxText = "24 days";
 
     public static List<ConfigurationError> Validate(FlexiAIOptions options, IEnumerable<string>? additionalProviderTypes)
     {
@@ -16,19 +25,15 @@ internal static class OptionsValidator
         ValidateProviders(options, types, errors);
         ValidateCircuitBreaker(options.CircuitBreaker, errors);
         ValidateRetry(options.Retry, errors);
-        Positive(errors, "attempt_timeout", options.AttemptTimeout, allowInfinite: true);
-        Positive(errors, "request_timeout", options.RequestTimeout, allowInfinite: true);
-        if (options.WaitForRecovery < TimeSpan.Zero)
-        {
-            errors.Add(new("wait_for_recovery", $"must be 0 (fail fast) or a positive duration; got {Seconds(options.WaitForRecovery)}."));
-        }
-
+        TimeoutSetting(errors, "attempt_timeout", options.AttemptTimeout);
+        TimeoutSetting(errors, "request_timeout", options.RequestTimeout);
+        Duration(errors, "wait_for_recovery", options.WaitForRecovery, "0 (fail fast) or a positive duration", allowZero: true, allowInfinite: false);
         if (options.Streaming.FirstTokenTimeout is { } firstToken)
         {
-            Positive(errors, "streaming.first_token_timeout", firstToken, allowInfinite: true);
+            TimeoutSetting(errors, "streaming.first_token_timeout", firstToken);
         }
 
-        Positive(errors, "streaming.idle_timeout", options.Streaming.IdleTimeout, allowInfinite: true);
+        TimeoutSetting(errors, "streaming.idle_timeout", options.Streaming.IdleTimeout);
         if (!Enum.IsDefined(options.Streaming.MidStreamPolicy))
         {
             errors.Add(new("streaming.mid_stream_policy", "is not a mid-stream policy. Use fail or continue."));
@@ -98,17 +103,17 @@ internal static class OptionsValidator
 
             if (provider.Timeout is { } timeout)
             {
-                Positive(errors, $"{path}.timeout", timeout, allowInfinite: true);
+                TimeoutSetting(errors, $"{path}.timeout", timeout);
             }
 
             if (provider.FirstTokenTimeout is { } firstToken)
             {
-                Positive(errors, $"{path}.first_token_timeout", firstToken, allowInfinite: true);
+                TimeoutSetting(errors, $"{path}.first_token_timeout", firstToken);
             }
 
             if (provider.IdleTimeout is { } idle)
             {
-                Positive(errors, $"{path}.idle_timeout", idle, allowInfinite: true);
+                TimeoutSetting(errors, $"{path}.idle_timeout", idle);
             }
 
             if (provider.MaxRetries is < 0 or >= MaxAttemptsLimit)
@@ -135,19 +140,16 @@ internal static class OptionsValidator
             errors.Add(new("circuit_breaker.failure_threshold", $"must be 1 or more (consecutive failures that open a breaker); got {breaker.FailureThreshold.ToString(CultureInfo.InvariantCulture)}."));
         }
 
-        if (breaker.RecoveryTimeout <= TimeSpan.Zero)
-        {
-            errors.Add(new("circuit_breaker.recovery_timeout", $"must be a positive duration (how long a breaker stays open before a probe); got {Seconds(breaker.RecoveryTimeout)}."));
-        }
+        Duration(errors, "circuit_breaker.recovery_timeout", breaker.RecoveryTimeout, "a positive duration (how long a breaker stays open before a probe)", allowZero: false, allowInfinite: false);
 
         if (breaker.StoreTimeout <= TimeSpan.Zero || breaker.StoreTimeout > MaxStoreDuration)
         {
-            errors.Add(new("circuit_breaker.store_timeout", $"must be a duration between 0.001 and 3600 seconds (how long a breaker waits for its state store before it uses its local state); got {Seconds(breaker.StoreTimeout)}."));
+            errors.Add(new("circuit_breaker.store_timeout", $"must be a duration between 0.001 and 3600 seconds (how long a breaker waits for its state store before it uses its local state); got {Describe(breaker.StoreTimeout)}."));
         }
 
         if (breaker.StoreRefreshInterval <= TimeSpan.Zero || breaker.StoreRefreshInterval > MaxStoreDuration)
         {
-            errors.Add(new("circuit_breaker.store_refresh_interval", $"must be a duration between 0.001 and 3600 seconds (how often a breaker re-reads a state store that cannot push changes); got {Seconds(breaker.StoreRefreshInterval)}."));
+            errors.Add(new("circuit_breaker.store_refresh_interval", $"must be a duration between 0.001 and 3600 seconds (how often a breaker re-reads a state store that cannot push changes); got {Describe(breaker.StoreRefreshInterval)}."));
         }
 
         for (var i = 0; i < breaker.ExpectedExceptions.Count; i++)
@@ -174,37 +176,56 @@ internal static class OptionsValidator
             errors.Add(new("retry.backoff_factor", $"must be 1 or more (the multiplier between consecutive delays); got {retry.BackoffFactor.ToString(CultureInfo.InvariantCulture)}."));
         }
 
-        if (retry.InitialDelay < TimeSpan.Zero)
-        {
-            errors.Add(new("retry.initial_delay", $"must not be negative; got {Seconds(retry.InitialDelay)}."));
-        }
-
+        Duration(errors, "retry.initial_delay", retry.InitialDelay, "0 or a positive duration", allowZero: true, allowInfinite: false);
         if (retry.MaxDelay < retry.InitialDelay)
         {
-            errors.Add(new("retry.max_delay", $"must be at least retry.initial_delay ({Seconds(retry.InitialDelay)}); got {Seconds(retry.MaxDelay)}."));
+            errors.Add(new("retry.max_delay", $"must be at least retry.initial_delay ({Describe(retry.InitialDelay)}); got {Describe(retry.MaxDelay)}."));
+        }
+        else
+        {
+            Duration(errors, "retry.max_delay", retry.MaxDelay, "0 or a positive duration", allowZero: true, allowInfinite: false);
         }
 
-        if (retry.MaxRetryAfter < TimeSpan.Zero)
-        {
-            errors.Add(new("retry.max_retry_after", $"must not be negative; got {Seconds(retry.MaxRetryAfter)}."));
-        }
+        Duration(errors, "retry.max_retry_after", retry.MaxRetryAfter, "0 (never wait for Retry-After) or a positive duration", allowZero: true, allowInfinite: false);
     }
 
-    private static void Positive(List<ConfigurationError> errors, string path, TimeSpan value, bool allowInfinite)
+    // A timeout: positive and at most MaxDuration, or infinite (Timeout.InfiniteTimeSpan, written "infinite" or -1).
+    private static void TimeoutSetting(List<ConfigurationError> errors, string path, TimeSpan value) =>
+        Duration(errors, path, value, "a positive duration", allowZero: false, allowInfinite: true);
+
+    private static void Duration(List<ConfigurationError> errors, string path, TimeSpan value, string expected, bool allowZero, bool allowInfinite)
     {
         if (allowInfinite && value == Timeout.InfiniteTimeSpan)
         {
             return;
         }
 
-        if (value <= TimeSpan.Zero)
+        var infinite = allowInfinite ? ", or \"infinite\" for no limit" : string.Empty;
+        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero))
         {
-            var infinite = allowInfinite ? ", or \"infinite\" for no limit" : string.Empty;
-            errors.Add(new(path, $"must be a positive duration{infinite}; got {Seconds(value)}."));
+            errors.Add(new(path, $"must be {expected} up to {MaxText}{infinite}; got {Describe(value)}."));
+        }
+        else if (value > MaxDuration)
+        {
+            var range = allowZero ? $"from 0 to {MaxText}" : $"above 0 and up to {MaxText}";
+            errors.Add(new(path, $"{Describe(value)} is above the maximum of {MaxText} (the longest timer .NET and HttpClient accept); use a value {range}{infinite}."));
         }
     }
 
-    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+    /// <summary>A duration for a message: milliseconds, seconds, minutes, hours or days, whichever reads best.</summary>
+    internal static string Describe(TimeSpan value)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var abs = value == TimeSpan.MinValue ? TimeSpan.MaxValue : value.Duration();
+        return abs switch
+        {
+            _ when abs < TimeSpan.FromSeconds(1) && abs > TimeSpan.Zero => $"{value.TotalMilliseconds.ToString("0.###", inv)} ms",
+            _ when abs < TimeSpan.FromMinutes(2) => $"{value.TotalSeconds.ToString("0.###", inv)} s",
+            _ when abs < TimeSpan.FromHours(2) => $"{value.TotalMinutes.ToString("0.##", inv)} min",
+            _ when abs < TimeSpan.FromDays(2) => $"{value.TotalHours.ToString("0.##", inv)} h",
+            _ => $"{value.TotalDays.ToString("0.##", inv)} days",
+        };
+    }
 
     private static string ExampleModel(string type) => type.ToUpperInvariant() switch
     {

@@ -7,14 +7,14 @@ namespace FlexiAI;
 public sealed class AllProvidersFailedException : FlexiAIException
 {
     /// <summary>Initializes a new instance of the <see cref="AllProvidersFailedException"/> class.</summary>
-    /// <param name="errors">Every attempt's error, in order.</param>
+    /// <param name="errors">Every attempt's error, in order; an error from outside FlexiAI is kept as a <see cref="RedactedException"/>.</param>
     /// <param name="route">The route report of the request.</param>
     /// <param name="earliestRetryAt">When every breaker was open: the earliest time a provider may be tried again.</param>
     /// <param name="reason">Why the request stopped, when it stopped before trying every provider (e.g. the request timeout).</param>
     public AllProvidersFailedException(IReadOnlyList<Exception> errors, RouteReport route, DateTimeOffset? earliestRetryAt, string? reason = null)
         : base(BuildMessage(errors, earliestRetryAt, reason), errors is { Count: > 0 } ? errors[^1] : null)
     {
-        Errors = errors;
+        Errors = errors.All(e => e is FlexiAIException or RedactedException) ? errors : [.. errors.Select(e => SecretMasker.Scrub(e)!)];
         Route = route;
         EarliestRetryAt = earliestRetryAt;
     }

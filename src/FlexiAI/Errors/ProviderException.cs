@@ -6,7 +6,8 @@ namespace FlexiAI;
 /// <remarks>
 /// The message names the provider, model, attempt, category and status code, and ends with a hint
 /// on what to do. It never contains an API key: provider messages pass through FlexiAI's secret
-/// masking before they are stored.
+/// masking before they are stored, and the provider's own exception is kept as a <see cref="RedactedException"/>
+/// (its type name, status code and stack trace, its text scrubbed).
 /// </remarks>
 public sealed class ProviderException : FlexiAIException
 {
@@ -16,9 +17,9 @@ public sealed class ProviderException : FlexiAIException
     /// <param name="failure">The classification of the failure.</param>
     /// <param name="attemptNumber">The 1-based attempt number against this provider within the request.</param>
     /// <param name="isRetryable">Whether the error policy allowed this failure to be retried.</param>
-    /// <param name="innerException">The exception the provider threw.</param>
+    /// <param name="innerException">The exception the provider threw; kept as a <see cref="RedactedException"/>.</param>
     public ProviderException(string provider, string model, ProviderFailure failure, int attemptNumber, bool isRetryable, Exception? innerException)
-        : base(BuildMessage(provider, model, failure, attemptNumber), innerException)
+        : base(BuildMessage(provider, model, failure, attemptNumber), SecretMasker.Scrub(innerException, failure?.StatusCode))
     {
         ArgumentNullException.ThrowIfNull(failure);
         Provider = provider;
@@ -30,7 +31,7 @@ public sealed class ProviderException : FlexiAIException
         AttemptNumber = attemptNumber;
         IsRetryable = isRetryable;
         Hint = failure.Hint ?? ErrorHints.For(failure.Category);
-        ProviderMessage = failure.Message;
+        ProviderMessage = SecretMasker.Redact(failure.Message);
     }
 
     /// <summary>Gets the provider's configured name.</summary>

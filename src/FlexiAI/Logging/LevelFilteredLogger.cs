@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FlexiAI;
 
-/// <summary>Applies <see cref="LoggingOptions.Level"/> on top of the host's own filters.</summary>
+/// <summary>
+/// The logger FlexiAI writes through: applies <see cref="LoggingOptions.Level"/> on top of the host's own filters, and hands
+/// the host's providers (and the log file) only exceptions that are safe to print (<see cref="SecretMasker.Scrub(Exception?, int?)"/>:
+/// a hook's or a provider's raw exception becomes a <see cref="RedactedException"/>).
+/// </summary>
 internal sealed class LevelFilteredLogger(ILogger inner, LogLevel minimum) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
@@ -14,7 +18,8 @@ internal sealed class LevelFilteredLogger(ILogger inner, LogLevel minimum) : ILo
     {
         if (IsEnabled(logLevel))
         {
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            var safe = SecretMasker.Scrub(exception);
+            inner.Log(logLevel, eventId, state, safe, formatter);
         }
     }
 }

@@ -33,7 +33,7 @@ internal static partial class Log
     public static partial void AllFailed(ILogger logger, string correlationId, int attempts);
 
     [LoggerMessage(10, LogLevel.Error, "A FlexiAI {Event} hook threw; the request goes on: {Error}")]
-    public static partial void HookFailed(ILogger logger, FlexiAIHookEvent @event, string error);
+    public static partial void HookFailed(ILogger logger, FlexiAIHookEvent @event, string error, Exception exception);
 
     [LoggerMessage(11, LogLevel.Information, "[{CorrelationId}] Every circuit is open; waiting {WaitMs:F0} ms for the first provider to reach half-open")]
     public static partial void WaitingForRecovery(ILogger logger, string correlationId, double waitMs);

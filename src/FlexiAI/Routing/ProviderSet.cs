@@ -10,12 +10,14 @@ internal sealed class ProviderSet
 {
     private const int RetiredBit = 1 << 30;
     private readonly ErrorPolicy[] _policies;
+    private readonly IDisposable _secrets;
     private volatile RoutedProvider[] _ordered;
     private int _state;
     private int _disposed;
 
-    public ProviderSet(FlexiAIOptions options, RoutedProvider[] providers, ErrorPolicy[] policies)
+    public ProviderSet(FlexiAIOptions options, RoutedProvider[] providers, ErrorPolicy[] policies, IDisposable secrets)
     {
+        _secrets = secrets;
         Options = options;
         Providers = providers;
         _policies = policies;
@@ -93,6 +95,8 @@ internal sealed class ProviderSet
                 provider.Client.Dispose();
             }
         }
+
+        _secrets.Dispose();
     }
 
     private static RoutedProvider[] Order(RoutedProvider[] providers, RoutedProvider? primary) =>

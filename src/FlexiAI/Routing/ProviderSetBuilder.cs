@@ -21,6 +21,9 @@ internal sealed class ProviderSetBuilder(
     public ProviderSet Build(FlexiAIOptions options)
     {
         var providers = new List<RoutedProvider>(options.Providers.Count);
+
+        // The keys are masked in every text FlexiAI writes for as long as this set can be used.
+        var secrets = SecretMasker.RegisterSecrets(options.Providers);
         try
         {
             for (var i = 0; i < options.Providers.Count; i++)
@@ -30,6 +33,7 @@ internal sealed class ProviderSetBuilder(
         }
         catch
         {
+            secrets.Dispose();
             foreach (var created in providers)
             {
                 created.Breaker.Dispose();
@@ -42,7 +46,7 @@ internal sealed class ProviderSetBuilder(
             throw;
         }
 
-        return new ProviderSet(options, [.. providers], BuildPolicies(options));
+        return new ProviderSet(options, [.. providers], BuildPolicies(options), secrets);
     }
 
     private RoutedProvider Create(FlexiAIOptions options, int index)

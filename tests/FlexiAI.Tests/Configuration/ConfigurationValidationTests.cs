@@ -1,4 +1,6 @@
 using System.Text;
+using FlexiAI.Tests.TestSupport;
+using Microsoft.Extensions.AI;
 
 namespace FlexiAI.Tests.Configuration;
 
@@ -137,5 +139,104 @@ public sealed class ConfigurationValidationTests
 
         Assert.Single(FlexiAIConfiguration.Validate(options));
         Assert.Empty(FlexiAIConfiguration.Validate(options, ["ollama"]));
+    }
+
+    [Fact]
+    public void Every_duration_above_what_the_runtime_accepts_is_refused_with_its_path_and_range()
+    {
+        var problems = Problems("""
+            {
+              "providers": [ { "name": "vertexai", "model": "gemini-2.0-flash", "timeout": "720h", "first_token_timeout": 2592000, "idle_timeout": "720h" } ],
+              "attempt_timeout": "720h", "request_timeout": "720h", "wait_for_recovery": "720h",
+              "circuit_breaker": { "recovery_timeout": "720h" },
+              "retry": { "initial_delay": "720h", "max_delay": "720h", "max_retry_after": "720h" },
+              "streaming": { "first_token_timeout": "720h", "idle_timeout": "720h" }
+            }
+            """);
+
+        Assert.Equal(
+            [
+                "providers[0].timeout", "providers[0].first_token_timeout", "providers[0].idle_timeout", "circuit_breaker.recovery_timeout",
+                "retry.initial_delay", "retry.max_delay", "retry.max_retry_after", "attempt_timeout", "request_timeout", "wait_for_recovery",
+                "streaming.first_token_timeout", "streaming.idle_timeout",
+            ],
+            problems.Select(p => p.Path));
+        Assert.All(problems, p => Assert.Contains("30 days is above the maximum of 24 days", p.Message, StringComparison.Ordinal));
+        Assert.Equal(
+            "providers[0].timeout: 30 days is above the maximum of 24 days (the longest timer .NET and HttpClient accept); use a value above 0 and up to 24 days, or \"infinite\" for no limit.",
+            problems[0].ToString());
+        Assert.EndsWith("use a value from 0 to 24 days.", problems.Single(p => p.Path == "wait_for_recovery").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Negative_and_zero_durations_name_the_allowed_range()
+    {
+        var options = new FlexiAIOptions { AttemptTimeout = TimeSpan.Zero, WaitForRecovery = TimeSpan.FromSeconds(-1), RequestTimeout = TimeSpan.MinValue };
+        options.Providers.Add(new ProviderOptions { Name = "p", Model = "m", ChatClient = FakeChatClient.Answering("p"), IdleTimeout = TimeSpan.FromMilliseconds(-5) });
+        options.Retry.MaxRetryAfter = TimeSpan.FromMilliseconds(-250);
+
+        var byPath = FlexiAIConfiguration.Validate(options).ToDictionary(e => e.Path, e => e.Message);
+
+        Assert.Equal("must be a positive duration up to 24 days, or \"infinite\" for no limit; got 0 s.", byPath["attempt_timeout"]);
+        Assert.Equal("must be 0 (fail fast) or a positive duration up to 24 days; got -1 s.", byPath["wait_for_recovery"]);
+        Assert.Contains("got -10675199.12 days", byPath["request_timeout"], StringComparison.Ordinal);
+        Assert.Contains("got -5 ms", byPath["providers[0].idle_timeout"], StringComparison.Ordinal);
+        Assert.Contains("got -250 ms", byPath["retry.max_retry_after"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_vertex_timeout_above_what_HttpClient_accepts_is_a_configuration_error_not_a_crash()
+    {
+        var options = new FlexiAIOptions();
+        options.Providers.Add(new ProviderOptions { Name = "vertexai", Model = "gemini-2.0-flash", Timeout = TimeSpan.FromDays(30), Settings = { ["project"] = "p", ["access_token"] = "t0ken-for-tests" } });
+
+        var error = Assert.Throws<ConfigurationException>(() => new FlexiAIClient(options, new FlexiAIClientOptions { EnvironmentVariables = _ => null }));
+
+        Assert.Equal("providers[0].timeout", Assert.Single(error.Errors).Path);
+    }
+
+    [Fact]
+    public void Attempt_and_recovery_timeouts_that_would_overflow_at_run_time_are_refused_when_the_client_is_built()
+    {
+        var options = TestClients.Options(FakeChatClient.Failing("a", 500));
+        options.AttemptTimeout = TimeSpan.FromDays(60);
+        options.CircuitBreaker.RecoveryTimeout = TimeSpan.MaxValue;
+
+        var error = Assert.Throws<ConfigurationException>(() => new FlexiAIClient(options));
+
+        Assert.Equal(["circuit_breaker.recovery_timeout", "attempt_timeout"], error.Errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public async Task The_largest_accepted_durations_run_on_the_system_clock_without_overflow()
+    {
+        var max = TimeSpan.FromDays(24);
+        var a = new FakeChatClient("a").ThenFail(500);
+        var b = FakeChatClient.Answering("b");
+        var options = TestClients.Options(a, b);
+        options.AttemptTimeout = max;
+        options.RequestTimeout = max;
+        options.WaitForRecovery = max;
+        options.CircuitBreaker.FailureThreshold = 1;
+        options.CircuitBreaker.RecoveryTimeout = max;
+        options.Retry.MaxRetryAfter = max;
+        options.Retry.MaxDelay = max;
+        options.Streaming.FirstTokenTimeout = max;
+        options.Streaming.IdleTimeout = max;
+        options.Providers.Add(new ProviderOptions { Name = "vertexai", Model = "gemini-2.0-flash", Priority = 3, Timeout = max, Settings = { ["project"] = "p", ["access_token"] = "t0ken-for-tests" } });
+        using var client = new FlexiAIClient(options, new FlexiAIClientOptions { EnvironmentVariables = _ => null });
+
+        var failedOver = await client.GetResponseAsync("hi", cancellationToken: TestContext.Current.CancellationToken);
+        var skipped = await client.GetResponseAsync("hi", cancellationToken: TestContext.Current.CancellationToken);
+        var streamed = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync("hi", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            streamed.Add(update.Text);
+        }
+
+        Assert.Equal("b", failedOver.GetRoute().Provider);
+        Assert.Equal(AttemptOutcome.SkippedCircuitOpen, skipped.GetRoute().Attempts[0].Outcome);
+        Assert.Equal("Hello", string.Concat(streamed));
+        Assert.Equal(CircuitState.Open, client.GetProviderStatus().Single(s => s.Name == "a").State);
     }
 }

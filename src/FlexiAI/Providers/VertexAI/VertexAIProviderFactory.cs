@@ -78,7 +78,6 @@ public sealed class VertexAIProviderFactory : ProviderFactory
         {
             if (Setting(settings, "access_token") is { } fixedToken)
             {
-                SecretMasker.Register(fixedToken);
                 token = _ => Task.FromResult(fixedToken);
             }
             else if (accessToken is not null)
@@ -89,10 +88,6 @@ public sealed class VertexAIProviderFactory : ProviderFactory
             {
                 token = GoogleTokens(Setting(settings, "credentials_file"));
             }
-        }
-        else
-        {
-            SecretMasker.Register(apiKey);
         }
 
         return new VertexAIEndpoint { ModelUrl = modelUrl, ApiKey = apiKey, AccessToken = token };

@@ -111,7 +111,8 @@ internal sealed class HooksSubscriber(FlexiAIHooks hooks, TimeProvider time, ILo
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Log.HookFailed(logger, hookEvent, SecretMasker.Redact($"{ex.GetType().FullName}: {ex.Message}"));
+                // Logged scrubbed: a hook's exception may quote a provider error that echoed a key.
+                Log.HookFailed(logger, hookEvent, SecretMasker.Redact($"{ex.GetType().FullName}: {ex.Message}"), SecretMasker.Scrub(ex)!);
             }
         }
     }
