@@ -43,7 +43,7 @@ public sealed class FlexiAIClient : IChatClient
         ArgumentNullException.ThrowIfNull(options);
         clientOptions ??= new FlexiAIClientOptions();
         _options = options.Clone();
-        FlexiAIConfiguration.ApplyProviderEnvironment(_options, clientOptions.EnvironmentVariables);
+        FlexiAIConfiguration.ApplyProviderEnvironment(_options, clientOptions.EnvironmentVariables, clientOptions.ProviderFactories);
         foreach (var provider in _options.Providers)
         {
             SecretMasker.Register(provider.ApiKey);
@@ -70,6 +70,7 @@ public sealed class FlexiAIClient : IChatClient
             logger = new LevelFilteredLogger(logger, _options.Logging.Level);
         }
         Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
+        ModelDeprecations.WarnOnce(logger, _options.Providers, time, clientOptions.ProviderFactories);
 
         var store = _options.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
@@ -309,7 +310,7 @@ public sealed class FlexiAIClient : IChatClient
         ArgumentNullException.ThrowIfNull(options);
         ThrowIfDisposed();
         var next = options.Clone();
-        FlexiAIConfiguration.ApplyProviderEnvironment(next, _clientOptions.EnvironmentVariables);
+        FlexiAIConfiguration.ApplyProviderEnvironment(next, _clientOptions.EnvironmentVariables, _clientOptions.ProviderFactories);
         foreach (var provider in next.Providers)
         {
             SecretMasker.Register(provider.ApiKey);
@@ -488,7 +489,7 @@ public sealed class FlexiAIClient : IChatClient
                 $"No provider factory is registered for type '{provider.EffectiveType}' (provider '{provider.Name}'). Give the provider a ChatClient in code, or add a ProviderFactory for this type to FlexiAIClientOptions.ProviderFactories.");
         }
 
-        var adapter = provider.Adapter ?? factory?.CreateAdapter(provider) ?? ProviderAdapter.Generic;
+        var adapter = provider.Adapter ?? factory?.CreateAdapter(provider, context) ?? ProviderAdapter.Generic;
         var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
         var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
         var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);

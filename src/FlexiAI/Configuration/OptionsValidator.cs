@@ -45,7 +45,7 @@ internal static class OptionsValidator
     {
         if (options.Providers.Count == 0)
         {
-            errors.Add(new("providers", "no providers are configured. Add at least one, e.g. { \"name\": \"openai\", \"model\": \"gpt-4.1-mini\" }, or register an IChatClient in code."));
+            errors.Add(new("providers", $"no providers are configured. Add at least one, e.g. {BuiltInProviderFactories.ExampleProviderJson}, or register an IChatClient in code."));
             return;
         }
 
@@ -87,7 +87,8 @@ internal static class OptionsValidator
 
             if (!hasClient && string.IsNullOrWhiteSpace(provider.Model))
             {
-                errors.Add(new($"{path}.model", $"is missing for provider '{provider.Name}'. Set the model it should use, e.g. \"{ExampleModel(type)}\"."));
+                var example = BuiltInProviderFactories.ExampleModel(type) is { } model ? $", e.g. \"{model}\"" : string.Empty;
+                errors.Add(new($"{path}.model", $"is missing for provider '{provider.Name}'. Set the model it should use{example}."));
             }
 
             if (provider.Priority is < 1)
@@ -194,11 +195,4 @@ internal static class OptionsValidator
     }
 
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
-    private static string ExampleModel(string type) => type.ToUpperInvariant() switch
-    {
-        "ANTHROPIC" => "claude-sonnet-4-5",
-        "VERTEXAI" => "gemini-2.0-flash",
-        _ => "gpt-4.1-mini",
-    };
 }
