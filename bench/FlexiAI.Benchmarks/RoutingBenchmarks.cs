@@ -22,7 +22,7 @@ public class RoutingBenchmarks
         _failover = Client(new InMemoryChatClient(failure: () => new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
         // Never let the failing provider's breaker open: every call fails over from it.
         _openBreaker = Client(new InMemoryChatClient(failure: () => new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable)), _direct);
-        _openBreaker.TripCircuitBreaker("p1");
+        _openBreaker.TripCircuitBreakerAsync("p1").AsTask().GetAwaiter().GetResult();
     }
 
     private static FlexiAIClient Client(params IChatClient[] providers)

@@ -48,13 +48,13 @@ internal sealed class ControlEndpoint
             switch (parts[1], method)
             {
                 case ("faults", "POST"):
+                    string text;
                     using (var reader = new StreamReader(context.Request.Body))
                     {
-                        var body = JsonNode.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)) as JsonObject
-                            ?? throw new FormatException("The body must be a JSON object, e.g. {\"kind\":\"status\",\"status\":503,\"count\":2}.");
-                        Apply(target.Faults, body);
+                        text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
                     }
 
+                    FaultRequest.Parse(text).ApplyTo(target.Faults);
                     await WriteAsync(context, 200, Describe(target)).ConfigureAwait(false);
                     return;
                 case ("faults", "DELETE"):
@@ -93,43 +93,9 @@ internal sealed class ControlEndpoint
                     return;
             }
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (FormatException ex)
         {
             await WriteAsync(context, 400, Error(ex.Message)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Parses a fault description and scripts it: <c>count</c> (next N), <c>ratio</c> (+<c>seed</c>), or <c>always</c>.</summary>
-    internal static void Apply(FaultController faults, JsonObject body)
-    {
-        var kind = body["kind"]?.GetValue<string>() ?? throw new FormatException("'kind' is required: status, reset, latency, stall, truncate, malformed, stream_error.");
-        int Int(string name, int fallback) => body[name]?.GetValue<int>() ?? fallback;
-        TimeSpan? Seconds(string name) => body[name] is { } n ? TimeSpan.FromSeconds(n.GetValue<double>()) : null;
-        TimeSpan? Milliseconds(string name) => body[name] is { } n ? TimeSpan.FromMilliseconds(n.GetValue<double>()) : null;
-        var message = body["message"]?.GetValue<string>();
-        var fault = kind.ToUpperInvariant() switch
-        {
-            "STATUS" => Fault.Status(Int("status", 500), Seconds("retry_after"), Milliseconds("retry_after_ms"), message),
-            "RESET" => Fault.ResetConnection(),
-            "LATENCY" => Fault.Delay(Milliseconds("latency_ms") ?? TimeSpan.FromSeconds(1)),
-            "STALL" => Fault.Stall(Int("after_chunks", 0)),
-            "TRUNCATE" => Fault.Truncate(Int("after_chunks", 2)),
-            "MALFORMED" => Fault.MalformedJson(Int("after_chunks", 0)),
-            "STREAM_ERROR" => Fault.StreamError(Int("after_chunks", 2), Int("status", 529), message),
-            _ => throw new FormatException($"Unknown fault kind '{kind}'. Use status, reset, latency, stall, truncate, malformed or stream_error."),
-        };
-
-        if (body["always"]?.GetValue<bool>() == true)
-        {
-            faults.FailAlways(fault);
-        }
-        else if (body["ratio"] is { } ratio)
-        {
-            faults.FailRatio(ratio.GetValue<double>(), fault, Int("seed", 42));
-        }
-        else
-        {
-            faults.FailNext(Int("count", 1), fault);
         }
     }
 

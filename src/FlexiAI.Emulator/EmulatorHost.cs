@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FlexiAI.Emulator;
@@ -64,6 +66,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedHostLifetime>());
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -82,21 +85,26 @@ public sealed class EmulatorHost : IAsyncDisposable
             instances.Add(new EmulatedInstance(instance, root));
         }
 
-        server = new EmulatorServer(instances, options.TimeProvider);
+        server = new EmulatorServer(instances, options.TimeProvider, app.Lifetime.ApplicationStopping);
         return new EmulatorHost(app, root, instances);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Stops the server and releases it.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    /// <remarks>
+    /// Stopping is prompt: delays, slow streams and stalls in progress end at once (their connections are aborted, as a
+    /// server going down would), and anything else still running after one second is cut.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Open streams (stalls) are cut when the timeout expires.
+            // Whatever is still open is cut when the timeout expires.
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -16,12 +16,14 @@ internal sealed class EmulatorServer
     private readonly Dictionary<string, EmulatedInstance> _instances;
     private readonly TimeProvider _time;
     private readonly ControlEndpoint _control;
+    private readonly CancellationToken _stopping;
     private long _requestIds;
 
-    public EmulatorServer(IReadOnlyList<EmulatedInstance> instances, TimeProvider time)
+    public EmulatorServer(IReadOnlyList<EmulatedInstance> instances, TimeProvider time, CancellationToken stopping)
     {
         _instances = instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         _time = time;
+        _stopping = stopping;
         _control = new ControlEndpoint(instances);
     }
 
@@ -83,7 +85,7 @@ internal sealed class EmulatorServer
                 context.Abort();
                 return;
             case FaultKind.Latency:
-                await DelayAsync(fault.Latency, aborted).ConfigureAwait(false);
+                await DelayAsync(fault.Latency, context).ConfigureAwait(false);
                 fault = null;
                 break;
             case FaultKind.Status:
@@ -127,11 +129,11 @@ internal sealed class EmulatorServer
         var reply = ReplyEngine.Create(instance, chat);
         if (fault is { Kind: FaultKind.Stall, AfterChunks: 0 })
         {
-            await DelayAsync(Timeout.InfiniteTimeSpan, aborted).ConfigureAwait(false);
+            await DelayAsync(Timeout.InfiniteTimeSpan, context).ConfigureAwait(false);
             return;
         }
 
-        await DelayAsync(instance.Options.FirstTokenLatency, aborted).ConfigureAwait(false);
+        await DelayAsync(instance.Options.FirstTokenLatency, context).ConfigureAwait(false);
         if (aborted.IsCancellationRequested)
         {
             return;
@@ -152,7 +154,7 @@ internal sealed class EmulatorServer
         switch (fault?.Kind)
         {
             case FaultKind.Stall:
-                await DelayAsync(Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false);
+                await DelayAsync(Timeout.InfiniteTimeSpan, context).ConfigureAwait(false);
                 return;
             case FaultKind.StreamError:
                 await WriteErrorAsync(context, protocol, fault.StatusCode, fault.Message, requestId, null).ConfigureAwait(false);
@@ -210,7 +212,7 @@ internal sealed class EmulatorServer
 
                 if (i > 0)
                 {
-                    await DelayAsync(instance.Options.ChunkDelay, aborted).ConfigureAwait(false);
+                    await DelayAsync(instance.Options.ChunkDelay, context).ConfigureAwait(false);
                 }
 
                 await response.WriteAsync(frames.Content[i], aborted).ConfigureAwait(false);
@@ -236,7 +238,7 @@ internal sealed class EmulatorServer
         switch (fault.Kind)
         {
             case FaultKind.Stall:
-                await DelayAsync(Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false);
+                await DelayAsync(Timeout.InfiniteTimeSpan, context).ConfigureAwait(false);
                 break;
             case FaultKind.MalformedJson:
                 await response.WriteAsync(protocol.MalformedFrame, context.RequestAborted).ConfigureAwait(false);
@@ -272,20 +274,29 @@ internal sealed class EmulatorServer
         return context.Response.WriteAsync(json, context.RequestAborted);
     }
 
-    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits <paramref name="delay"/> (infinite for a stall) unless the client goes away or the server stops; when the
+    /// server stops, the connection is aborted so shutdown never waits for a stall or a slow stream.
+    /// </summary>
+    private async Task DelayAsync(TimeSpan delay, HttpContext context)
     {
         if (delay == TimeSpan.Zero)
         {
             return;
         }
 
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
         try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _time, either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The client went away; the caller checks RequestAborted.
+            // The client went away (the caller checks RequestAborted), or the server is stopping.
+            if (_stopping.IsCancellationRequested)
+            {
+                context.Abort();
+            }
         }
     }
 

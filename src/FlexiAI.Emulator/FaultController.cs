@@ -8,7 +8,7 @@ namespace FlexiAI.Emulator;
 public sealed class FaultController
 {
     private readonly object _gate = new();
-    private readonly Queue<Fault> _queue = new();
+    private readonly Queue<QueuedFaults> _queue = new();
     private Fault? _always;
     private Fault? _ratioFault;
     private double _ratio;
@@ -18,19 +18,22 @@ public sealed class FaultController
     public int Injected { get; private set; }
 
     /// <summary>Makes the next <paramref name="count"/> requests fail with <paramref name="fault"/>.</summary>
-    /// <param name="count">How many requests.</param>
+    /// <param name="count">How many requests (0 does nothing).</param>
     /// <param name="fault">The fault.</param>
     /// <returns>This controller, for chaining.</returns>
+    /// <remarks>The fault is queued once with its count, not once per request, so a large count costs no memory.</remarks>
     public FaultController FailNext(int count, Fault fault)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentNullException.ThrowIfNull(fault);
+        if (count == 0)
+        {
+            return this;
+        }
+
         lock (_gate)
         {
-            for (var i = 0; i < count; i++)
-            {
-                _queue.Enqueue(fault);
-            }
+            _queue.Enqueue(new QueuedFaults(fault, count));
         }
 
         return this;
@@ -64,8 +67,11 @@ public sealed class FaultController
     /// <returns>This controller, for chaining.</returns>
     public FaultController FailRatio(double ratio, Fault fault, int seed = 42)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(ratio, 0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ratio, 1);
+        if (!(ratio is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "The ratio is a probability from 0 to 1.");
+        }
+
         ArgumentNullException.ThrowIfNull(fault);
         lock (_gate)
         {
@@ -97,9 +103,13 @@ public sealed class FaultController
         lock (_gate)
         {
             Fault? fault = null;
-            if (_queue.Count > 0)
+            if (_queue.TryPeek(out var queued))
             {
-                fault = _queue.Dequeue();
+                fault = queued.Fault;
+                if (--queued.Remaining == 0)
+                {
+                    _queue.Dequeue();
+                }
             }
 #pragma warning disable CA5394
             else if (_ratioFault is not null && _random!.NextDouble() < _ratio)
@@ -119,5 +129,13 @@ public sealed class FaultController
 
             return fault;
         }
+    }
+
+    /// <summary>One <see cref="FailNext(int, Fault)"/> call: the fault and how many requests it still takes.</summary>
+    private sealed class QueuedFaults(Fault fault, int remaining)
+    {
+        public Fault Fault { get; } = fault;
+
+        public int Remaining { get; set; } = remaining;
     }
 }

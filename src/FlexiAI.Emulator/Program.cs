@@ -16,11 +16,4 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-return await EmulatorConsole.RunAsync(port, Console.Out, stop.Token).ConfigureAwait(false);
+return await EmulatorConsole.RunUntilSignalledAsync(port, Console.Out).ConfigureAwait(false);

@@ -29,4 +29,7 @@ public sealed class FlexiAIClientOptions
     /// read from elsewhere (a secret store, a test).
     /// </summary>
     public Func<string, string?> EnvironmentVariables { get; set; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Gets factories of extra admission gates, asked once per provider after the circuit breaker's gate (internal seam for rate limits and budgets; tests use it).</summary>
+    internal List<Func<RoutedProvider, AdmissionGate?>> AdmissionGates { get; } = [];
 }

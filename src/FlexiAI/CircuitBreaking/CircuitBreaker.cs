@@ -11,7 +11,7 @@ namespace FlexiAI;
 /// its lease, which is the attempt timeout plus a margin.
 /// The hot path — a closed breaker with no failures — reads one volatile field and takes no lock.
 /// </remarks>
-internal sealed class CircuitBreaker
+internal sealed class CircuitBreaker : IDisposable
 {
     private readonly ICircuitStateStore _store;
     private readonly TimeProvider _time;
@@ -255,6 +255,18 @@ internal sealed class CircuitBreaker
 
             current = seen;
         }
+    }
+
+    /// <summary>Reads the stored entry (for an async status report).</summary>
+    public async ValueTask<CircuitStateEntry> ReadAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return Cached;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
     }
 
     private CircuitStateChange Change(CircuitState from, CircuitStateEntry to, CircuitTransitionReason reason, DateTimeOffset at, ErrorCategory? category) =>

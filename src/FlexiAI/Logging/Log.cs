@@ -32,8 +32,8 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Error, "[{CorrelationId}] All providers failed after {Attempts} attempts")]
     public static partial void AllFailed(ILogger logger, string correlationId, int attempts);
 
-    [LoggerMessage(10, LogLevel.Error, "A FlexiAI {Event} hook threw; the request goes on")]
-    public static partial void HookFailed(ILogger logger, FlexiAIHookEvent @event, Exception exception);
+    [LoggerMessage(10, LogLevel.Error, "A FlexiAI {Event} hook threw; the request goes on: {Error}")]
+    public static partial void HookFailed(ILogger logger, FlexiAIHookEvent @event, string error);
 
     [LoggerMessage(11, LogLevel.Information, "[{CorrelationId}] Every circuit is open; waiting {WaitMs:F0} ms for the first provider to reach half-open")]
     public static partial void WaitingForRecovery(ILogger logger, string correlationId, double waitMs);
@@ -49,4 +49,13 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Error, "Configuration reload from {Source} failed; the previous configuration stays in force: {Reason}")]
     public static partial void ConfigurationReloadFailed(ILogger logger, string source, string reason);
+
+    [LoggerMessage(16, LogLevel.Information, "[{CorrelationId}] Stream interrupted on {Provider} after {Offset} characters; continuing on the next provider")]
+    public static partial void StreamContinued(ILogger logger, string correlationId, string provider, int offset);
+
+    [LoggerMessage(17, LogLevel.Error, "FlexiAI event subscriber {Subscriber} failed on {Kind}; the request goes on: {Error}")]
+    public static partial void SubscriberFailed(ILogger logger, string subscriber, RequestEventKinds kind, string error);
+
+    [LoggerMessage(18, LogLevel.Debug, "[{CorrelationId}] Skipping provider {Provider}: {Reason}")]
+    public static partial void Skipped(ILogger logger, string correlationId, string provider, string reason);
 }

@@ -1,33 +1,30 @@
 namespace FlexiAI;
 
 /// <summary>
-/// The cancellation source of one attempt: it fires when the caller cancels or the attempt's deadline
-/// (the attempt timeout, or what is left of the request timeout, whichever is first) passes, by the
-/// client's <see cref="TimeProvider"/>.
+/// The cancellation source of one attempt, by the client's <see cref="TimeProvider"/>: it fires when the caller
+/// cancels, when the attempt's own limit passes (attempt timeout, time to first token, then the idle timeout between
+/// stream updates), or when the whole-request timeout passes — whichever is first, always.
 /// </summary>
 internal sealed class AttemptDeadline : IDisposable
 {
+    /// <summary>The longest delay a timer takes (<see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>); longer is treated as infinite.</summary>
+    internal static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly CancellationTokenSource _cts;
     private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly TimeProvider _time;
+    private readonly RequestState _request;
 
-    public AttemptDeadline(TimeProvider time, TimeSpan timeout, string description, CancellationToken callerToken)
+    public AttemptDeadline(TimeProvider time, RequestState request, TimeSpan timeout, string description)
     {
+        _time = time;
+        _request = request;
         Description = description;
-        if (ReferenceEquals(time, TimeProvider.System))
+        _cts = new CancellationTokenSource(Bound(timeout, request.Remaining(time)), time);
+        var callerToken = request.CallerToken;
+        if (callerToken.CanBeCanceled)
         {
-            _cts = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
-            if (timeout != Timeout.InfiniteTimeSpan)
-            {
-                _cts.CancelAfter(timeout);
-            }
-        }
-        else
-        {
-            _cts = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, time);
-            if (callerToken.CanBeCanceled)
-            {
-                _callerRegistration = callerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _cts);
-            }
+            _callerRegistration = callerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _cts);
         }
     }
 
@@ -35,19 +32,36 @@ internal sealed class AttemptDeadline : IDisposable
 
     public bool Fired => _cts.IsCancellationRequested;
 
-    /// <summary>Gets what the deadline currently bounds, for the timeout message (e.g. "the attempt timeout of 60 s").</summary>
+    /// <summary>Gets what the attempt's own limit currently is, for the timeout message (e.g. "attempt timeout of 60 s").</summary>
     public string Description { get; private set; }
 
-    /// <summary>Restarts the deadline with a new timeout (a stream's idle timeout between updates). Allocation-free.</summary>
+    /// <summary>
+    /// Restarts the attempt's own limit with <paramref name="timeout"/> (a stream's idle timeout between updates),
+    /// never past the request timeout. Allocation-free.
+    /// </summary>
     public void Rearm(TimeSpan timeout, string description)
     {
         Description = description;
-        _cts.CancelAfter(timeout);
+        try
+        {
+            _cts.CancelAfter(Bound(timeout, _request.Remaining(_time)));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
     }
 
     public void Dispose()
     {
         _callerRegistration.Dispose();
         _cts.Dispose();
+    }
+
+    /// <summary>The earlier of the attempt's limit and what is left of the request, as a delay a timer accepts.</summary>
+    internal static TimeSpan Bound(TimeSpan limit, TimeSpan remaining)
+    {
+        var delay = limit == Timeout.InfiniteTimeSpan || (remaining != Timeout.InfiniteTimeSpan && remaining < limit) ? remaining : limit;
+        return delay == Timeout.InfiniteTimeSpan || delay > MaxTimer ? Timeout.InfiniteTimeSpan : delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 }

@@ -17,4 +17,7 @@ public enum AttemptOutcome
 
     /// <summary>The provider's stream failed after output reached the caller.</summary>
     Interrupted,
+
+    /// <summary>The provider was skipped without a network call by an admission gate other than the circuit breaker (see <see cref="RouteAttempt.SkipReason"/>).</summary>
+    Skipped,
 }

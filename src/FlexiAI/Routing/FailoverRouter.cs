@@ -1,135 +1,55 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlexiAI;
 
 /// <summary>
-/// The request path of <see cref="FlexiAIClient"/>, top to bottom: validate → pick provider → breaker →
-/// attempt with retries → classify → record → next. It never names a provider: everything
-/// provider-specific comes through <see cref="ProviderAdapter"/>.
+/// The request path of <see cref="FlexiAIClient"/>. One provider loop (<see cref="RunAsync"/>) serves responses and
+/// streams; it reads top to bottom: order providers → admit (gates) → attempt → classify → decide → record → next.
+/// Everything it observes goes to the <see cref="EventSink"/> once; it never names a provider, a gate or a subscriber.
 /// </summary>
-internal sealed class FailoverRouter
+internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, EventSink sink, Random random)
 {
-    private readonly Random _random;
-    private readonly ErrorPolicy[] _policies;
-    private volatile RoutedProvider[] _ordered;
+    private static readonly AttemptFunc<ChatResponse> GetResponse =
+        static (provider, messages, options, _, token) => new ValueTask<ChatResponse>(provider.Client.GetResponseAsync(messages, options, token));
 
-    public FailoverRouter(FlexiAIOptions options, IReadOnlyList<RoutedProvider> providers, TimeProvider time, ILogger logger, FlexiAIHooks hooks, Random? random)
-    {
-        Options = options;
-        Providers = providers;
-        Time = time;
-        Logger = logger;
-        LogEnabled = logger is not NullLogger;
-        Hooks = hooks;
-        _random = random ?? Random.Shared;
-        _policies = BuildPolicies(options);
-        _ordered = Order(providers, primary: null);
-    }
+    private static readonly AttemptFunc<IAsyncEnumerator<ChatResponseUpdate>> OpenStream = OpenStreamAsync;
 
-    public event EventHandler<CircuitStateChange>? CircuitStateChanged;
-
-    public FlexiAIOptions Options { get; }
-
-    public IReadOnlyList<RoutedProvider> Providers { get; }
-
-    public TimeProvider Time { get; }
-
-    public ILogger Logger { get; }
-
-    public bool LogEnabled { get; }
-
-    public FlexiAIHooks Hooks { get; }
-
-    public string? LastUsedProvider { get; set; }
-
-    /// <summary>Gets the providers in the order requests try them.</summary>
-    public RoutedProvider[] Ordered => _ordered;
-
-    public ErrorPolicy PolicyFor(ErrorCategory category) => _policies[(int)category];
-
-    public void SetPrimary(RoutedProvider primary) => _ordered = Order(Providers, primary);
+    /// <summary>One attempt against one provider: get a response, or open a stream up to its first update.</summary>
+    internal delegate ValueTask<T> AttemptFunc<T>(RoutedProvider provider, IList<ChatMessage> messages, ChatOptions? options, int attempt, CancellationToken token);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var list = RequestValidator.Validate(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
-        var run = new RequestRun(this, list, options, cancellationToken);
-        var waitBudget = Options.WaitForRecovery;
-        while (true)
+        var set = sets.Enter();
+        try
         {
-            var ordered = _ordered;
-            RoutedProvider? previous = null;
-            foreach (var provider in ordered)
+            var state = await StartAsync(set, list, options, streaming: false, cancellationToken).ConfigureAwait(false);
+            try
             {
-                var permit = await run.EnterAsync(provider).ConfigureAwait(false);
-                if (!permit.Allowed)
+                var opened = await RunAsync(set, state, set.Ordered, list, GetResponse, startAt: 0, mayWait: true, streaming: false).ConfigureAwait(false);
+                if (opened is not { } attempt)
                 {
-                    continue;
+                    throw AllFailed(state, reason: null);
                 }
 
-                if (previous is not null)
-                {
-                    await run.FailingOverAsync(previous, provider).ConfigureAwait(false);
-                }
-
-                previous = provider;
-                for (var attempt = 1; ; attempt++)
-                {
-                    var deadline = await run.StartAttemptAsync(provider, attempt).ConfigureAwait(false);
-                    var started = Time.GetTimestamp();
-                    FailureDecision decision;
-                    try
-                    {
-                        var response = await provider.Client.GetResponseAsync(list, options, deadline.Token).ConfigureAwait(false);
-                        var route = await run.SucceedAsync(provider, permit, attempt, started, response.Usage).ConfigureAwait(false);
-                        (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
-                        await run.AfterResponseAsync(provider, attempt, response, route).ConfigureAwait(false);
-                        return response;
-                    }
-                    catch (Exception ex) when (run.IsCallerCancellation(ex))
-                    {
-                        await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
-                        throw;
-                    }
-                    catch (RequestValidationException)
-                    {
-                        // The provider refused the request before any network call: the caller must change it.
-                        await run.RejectedAsync(provider, permit, attempt, started).ConfigureAwait(false);
-                        throw;
-                    }
-                    catch (Exception ex)
-                    {
-                        decision = await run.FailAsync(provider, permit, attempt, started, ex, deadline).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        deadline.Dispose();
-                    }
-
-                    if (decision == FailureDecision.Stop)
-                    {
-                        throw run.StopException!;
-                    }
-
-                    if (decision == FailureDecision.NextProvider)
-                    {
-                        break;
-                    }
-
-                    await Task.Delay(run.RetryDelay, Time, cancellationToken).ConfigureAwait(false);
-                }
+                attempt.Deadline.Dispose();
+                var response = attempt.Value;
+                var route = await SucceedAsync(state, attempt, response.Usage).ConfigureAwait(false);
+                (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
+                await CompleteAsync(state, route, response, null).ConfigureAwait(false);
+                return response;
             }
-
-            var waitStarted = Time.GetTimestamp();
-            if (!await run.WaitForRecoveryAsync(waitBudget).ConfigureAwait(false))
+            catch (Exception ex)
             {
-                throw run.BuildAllFailed();
+                await CompleteAsync(state, (ex as FlexiAIException)?.Route ?? state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
+                throw;
             }
-
-            waitBudget -= Time.GetElapsedTime(waitStarted);
+        }
+        finally
+        {
+            set.Exit();
         }
     }
 
@@ -138,34 +58,49 @@ internal sealed class FailoverRouter
     {
         var list = RequestValidator.Validate(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
-        var run = new RequestRun(this, list, options, cancellationToken);
-        var streaming = Options.Streaming;
-        var ordered = _ordered;
-        var request = list;
-        var startAt = 0;
-        var text = new StreamText();
-        OpenedStream? opened = null;
+        var set = sets.Enter();
+        Opened<IAsyncEnumerator<ChatResponseUpdate>>? current = null;
         try
         {
+            var state = await StartAsync(set, list, options, streaming: true, cancellationToken).ConfigureAwait(false);
+            var streaming = set.Options.Streaming;
+            var ordered = set.Ordered;
+            var request = list;
+            var startAt = 0;
+            var text = new StreamText();
+            ProviderException? interruption = null;
             while (true)
             {
                 // Open a stream on the first provider (from startAt) that delivers a first update; failures before it are invisible.
+                Opened<IAsyncEnumerator<ChatResponseUpdate>>? opened;
+                Exception? stop = null;
                 try
                 {
-                    opened = await OpenStreamAsync(run, ordered, startAt, request, options, text.Visible).ConfigureAwait(false);
+                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, mayWait: !text.Visible, streaming: true).ConfigureAwait(false);
                 }
                 catch (FlexiAIException ex) when (text.Visible && ex is not StreamInterruptedException)
                 {
-                    throw Interrupted(run, text, "no provider could continue it.", ex);
+                    opened = null;
+                    stop = Interrupted(state, text, "no provider could continue it.", interruption ?? ex as ProviderException);
                 }
-
-                if (opened is null)
+                catch (Exception ex)
                 {
-                    throw text.Visible ? Interrupted(run, text, "no provider could continue it.", null) : run.BuildAllFailed();
+                    await CompleteAsync(state, (ex as FlexiAIException)?.Route ?? state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
+                    throw;
                 }
 
-                var provider = opened.Provider;
-                var update = opened.Stream.Current;
+                if (opened is not { } attempt)
+                {
+                    stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : AllFailed(state, reason: null);
+                    await CompleteAsync(state, ((FlexiAIException)stop).Route!, null, stop).ConfigureAwait(false);
+                    throw stop;
+                }
+
+                current = attempt;
+                text.BeginProviderStream();
+                var provider = attempt.Provider;
+                var stream = attempt.Value;
+                var update = stream.Current;
                 Exception? failure = null;
                 while (true)
                 {
@@ -173,14 +108,15 @@ internal sealed class FailoverRouter
                     yield return update;
 
                     bool more;
-                    opened.Deadline.Rearm(provider.IdleTimeout, provider.IdleDescription);
+                    attempt.Deadline.Rearm(provider.IdleTimeout, provider.IdleDescription);
                     try
                     {
-                        more = await opened.Stream.MoveNextAsync().ConfigureAwait(false);
+                        more = await stream.MoveNextAsync().ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (run.IsCallerCancellation(ex))
+                    catch (Exception ex) when (IsCallerCancellation(ex, state))
                     {
-                        await run.CancelledAsync(provider, opened.Permit, opened.Attempt, opened.Started).ConfigureAwait(false);
+                        await CancelledAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started).ConfigureAwait(false);
+                        await CompleteAsync(state, state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
                         throw;
                     }
                     catch (Exception ex)
@@ -195,19 +131,19 @@ internal sealed class FailoverRouter
                         {
                             failure = new ProviderException(provider.Name, provider.Model,
                                 new ProviderFailure(ErrorCategory.Network, "The stream ended without its terminal event (no finish reason): the response is truncated."),
-                                opened.Attempt, isRetryable: true, innerException: null);
+                                attempt.Attempt, isRetryable: true, innerException: null);
                         }
 
                         break;
                     }
 
-                    update = opened.Stream.Current;
+                    update = stream.Current;
                 }
 
                 if (failure is null)
                 {
-                    var route = await run.SucceedAsync(provider, opened.Permit, opened.Attempt, opened.Started, text.Usage).ConfigureAwait(false);
-                    await run.AfterResponseAsync(provider, opened.Attempt, null, route).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, attempt, text.Usage).ConfigureAwait(false);
+                    await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
                         AdditionalProperties = new() { [FlexiAIChatResponseExtensions.RouteKey] = route },
@@ -216,223 +152,406 @@ internal sealed class FailoverRouter
                     yield break;
                 }
 
+                // The stream failed after its first update: record it, then decide by what the caller has already seen.
                 var outcome = text.Visible ? AttemptOutcome.Interrupted : AttemptOutcome.Failed;
-                var (error, policy, _, _) = await run.RecordFailureAsync(provider, opened.Permit, opened.Attempt, opened.Started, failure, opened.Deadline, outcome).ConfigureAwait(false);
-                var failedIndex = Array.IndexOf(ordered, provider);
-                await opened.DisposeAsync().ConfigureAwait(false);
-                opened = null;
-
-                if (!text.Visible)
+                var failed = await RecordFailureAsync(set, state, provider, attempt.Passes, attempt.Attempt, attempt.Started, failure, attempt.Deadline, outcome).ConfigureAwait(false);
+                current = null;
+                await DisposeAsync(attempt).ConfigureAwait(false);
+                var (decision, reason) = DecideMidStream(failed, text, streaming, state);
+                await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
+                if (decision.Kind == AttemptDecisionKind.Stop)
                 {
-                    // Nothing the caller can see yet (e.g. only a role update): fail over invisibly, from the next provider.
-                    if (!policy.Failover)
+                    Exception error = text.Visible
+                        ? Interrupted(state, text, reason!, failed.Error)
+                        : Stop(state, failed.Error, decision);
+                    await CompleteAsync(state, ((FlexiAIException)error).Route!, null, error).ConfigureAwait(false);
+                    throw error;
+                }
+
+                if (text.Visible)
+                {
+                    // Continue on the next provider from the text the caller already has, keeping the caller's messages.
+                    request = [.. list, new ChatMessage(ChatRole.Assistant, text.ToString()), new ChatMessage(ChatRole.User, streaming.ContinuationPrompt ?? StreamingOptions.DefaultContinuationPrompt)];
+                    state.ContinuedAt = text.Length;
+                    interruption = failed.Error;
+                    if (sink.Wants(RequestEventKinds.StreamContinued))
                     {
-                        error.Route = run.BuildRoute(null);
-                        throw error;
+                        await sink.PublishAsync(new StreamContinued(state, provider, text.Length), state.CallerToken).ConfigureAwait(false);
                     }
-
-                    startAt = failedIndex + 1;
-                    continue;
                 }
 
-                if (streaming.MidStreamPolicy != MidStreamPolicy.Continue)
-                {
-                    throw Interrupted(run, text, "the mid-stream policy is Fail.", error);
-                }
-
-                if (text.SawToolCall)
-                {
-                    throw Interrupted(run, text, "a tool call was in progress, and a tool call is never continued.", error);
-                }
-
-                if (!policy.Failover)
-                {
-                    throw Interrupted(run, text, $"{error.Category} failures do not fail over.", error);
-                }
-
-                // Continue on the next provider from the text the caller already has, keeping the caller's messages.
-                request = [.. list, new ChatMessage(ChatRole.Assistant, text.ToString()), new ChatMessage(ChatRole.User, streaming.ContinuationPrompt ?? StreamingOptions.DefaultContinuationPrompt)];
-                run.MarkContinuation(text.Length);
-                startAt = failedIndex + 1;
+                startAt = attempt.Index + 1;
             }
         }
         finally
         {
-            if (opened is not null)
+            if (current is { } open)
             {
-                await opened.DisposeAsync().ConfigureAwait(false);
+                await DisposeAsync(open).ConfigureAwait(false);
             }
+
+            set.Exit();
         }
     }
 
     /// <summary>
-    /// Tries providers from <paramref name="startAt"/> in order, with retries, until one delivers a first update; returns
-    /// <see langword="null"/> when none does (every breaker open, every provider failed).
+    /// The one provider loop. Tries providers from <paramref name="startAt"/> in order, each through its gates, with
+    /// retries, until an attempt succeeds; returns <see langword="null"/> when none did (every provider skipped or failed
+    /// over) and waiting for a breaker is not possible; throws when a decision stops the request.
     /// </summary>
-    private async ValueTask<OpenedStream?> OpenStreamAsync(RequestRun run, RoutedProvider[] ordered, int startAt, IList<ChatMessage> request, ChatOptions? options, bool continuing)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Opened<T>?> RunAsync<T>(
+        ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, bool mayWait, bool streaming)
     {
-        var waitBudget = continuing ? TimeSpan.Zero : Options.WaitForRecovery;
+        var waitBudget = mayWait ? set.Options.WaitForRecovery : TimeSpan.Zero;
         while (true)
         {
             RoutedProvider? previous = null;
             for (var index = startAt; index < ordered.Length; index++)
             {
                 var provider = ordered[index];
-                var permit = await run.EnterAsync(provider).ConfigureAwait(false);
-                if (!permit.Allowed)
+                var passes = await AdmitAsync(state, provider).ConfigureAwait(false);
+                if (!passes.Allowed)
                 {
                     continue;
                 }
 
-                if (previous is not null)
+                if (previous is not null && sink.Wants(RequestEventKinds.FailedOver))
                 {
-                    await run.FailingOverAsync(previous, provider).ConfigureAwait(false);
+                    await sink.PublishAsync(new FailedOver(state, previous, provider, state.LastError), state.CallerToken).ConfigureAwait(false);
                 }
 
                 previous = provider;
-                for (var attempt = 1; ; attempt++)
+                for (var number = 1; ; number++)
                 {
-                    var deadline = await run.StartAttemptAsync(provider, attempt, streaming: true).ConfigureAwait(false);
-                    var started = Time.GetTimestamp();
-                    IAsyncEnumerator<ChatResponseUpdate>? stream = null;
-                    FailureDecision decision;
+                    var deadline = await StartAttemptAsync(state, provider, number, streaming).ConfigureAwait(false);
+                    var started = time.GetTimestamp();
+                    Exception failure;
                     try
                     {
-                        stream = provider.Client.GetStreamingResponseAsync(request, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
-                        if (await stream.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            return new OpenedStream(provider, permit, attempt, started, deadline, stream);
-                        }
-
-                        throw new ProviderException(provider.Name, provider.Model, new ProviderFailure(ErrorCategory.Network, "The stream ended before its first update."), attempt, isRetryable: true, innerException: null);
+                        var value = await attempt(provider, request, state.Options, number, deadline.Token).ConfigureAwait(false);
+                        return new Opened<T>(provider, index, passes, number, started, deadline, value);
                     }
-                    catch (Exception ex) when (run.IsCallerCancellation(ex))
+                    catch (Exception ex) when (IsCallerCancellation(ex, state))
                     {
-                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
                         deadline.Dispose();
-                        await run.CancelledAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        await CancelledAsync(state, provider, passes, number, started).ConfigureAwait(false);
                         throw;
                     }
                     catch (RequestValidationException)
                     {
-                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
+                        // The provider refused the request before any network call: the caller must change it.
                         deadline.Dispose();
-                        await run.RejectedAsync(provider, permit, attempt, started).ConfigureAwait(false);
+                        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Failed, ErrorCategory.InvalidRequest, null, time.GetElapsedTime(started)));
+                        await ReleaseAsync(state, provider, passes).ConfigureAwait(false);
                         throw;
                     }
                     catch (Exception ex)
                     {
-                        decision = await run.FailAsync(provider, permit, attempt, started, ex, deadline).ConfigureAwait(false);
-                        await DisposeQuietlyAsync(stream).ConfigureAwait(false);
-                        deadline.Dispose();
+                        failure = ex;
                     }
 
-                    if (decision == FailureDecision.Stop)
+                    var failed = await RecordFailureAsync(set, state, provider, passes, number, started, failure, deadline, AttemptOutcome.Failed).ConfigureAwait(false);
+                    deadline.Dispose();
+                    var decision = RetryDecision.Decide(new FailureFacts(
+                        failed.Policy, failed.Error.IsRetryable, number, provider.MaxAttempts, passes.IsProbe,
+                        provider.Breaker.Snapshot.State == CircuitState.Closed, failed.Error.RetryAfter, set.Options.Retry.MaxRetryAfter,
+                        NeedsBackoff(failed.Error, number, provider, passes) ? RetryDecision.Backoff(set.Options.Retry, number, random.NextDouble()) : TimeSpan.Zero,
+                        state.Remaining(time), failed.RequestTimedOut));
+                    await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
+                    if (decision.Kind == AttemptDecisionKind.Stop)
                     {
-                        throw run.StopException!;
+                        throw Stop(state, failed.Error, decision);
                     }
 
-                    if (decision == FailureDecision.NextProvider)
+                    if (decision.Kind == AttemptDecisionKind.NextProvider)
                     {
                         break;
                     }
 
-                    await Task.Delay(run.RetryDelay, Time, run.CallerToken).ConfigureAwait(false);
+                    await Task.Delay(decision.Delay, time, state.CallerToken).ConfigureAwait(false);
                 }
             }
 
-            var waitStarted = Time.GetTimestamp();
-            if (!await run.WaitForRecoveryAsync(waitBudget).ConfigureAwait(false))
+            var waitStarted = time.GetTimestamp();
+            if (!await WaitForRecoveryAsync(state, waitBudget).ConfigureAwait(false))
             {
                 return null;
             }
 
-            waitBudget -= Time.GetElapsedTime(waitStarted);
+            waitBudget -= time.GetElapsedTime(waitStarted);
         }
     }
 
-    private static StreamInterruptedException Interrupted(RequestRun run, StreamText text, string reason, Exception? cause) =>
-        new(text.ToString(), text.Usage, run.BuildRoute(null), reason, cause);
-
-    /// <summary>Computes the delay before retry number <paramref name="failedAttempt"/> (1 = after the first failure).</summary>
-    public TimeSpan ComputeBackoff(int failedAttempt)
+    private async ValueTask<RequestState> StartAsync(ProviderSet set, IList<ChatMessage> messages, ChatOptions? options, bool streaming, CancellationToken cancellationToken)
     {
-        var retry = Options.Retry;
-        var ticks = retry.InitialDelay.Ticks * Math.Pow(retry.BackoffFactor, failedAttempt - 1);
-        if (double.IsNaN(ticks) || ticks > retry.MaxDelay.Ticks)
+        var state = new RequestState(messages, options, ResolveCorrelationId(options), time.GetTimestamp(), set.Options.RequestTimeout, cancellationToken);
+        if (sink.Wants(RequestEventKinds.RequestStarted))
         {
-            ticks = retry.MaxDelay.Ticks;
+            await sink.PublishAsync(new RequestStarted(state, streaming), cancellationToken).ConfigureAwait(false);
         }
 
-        if (retry.UseJitter)
-        {
-            ticks *= 0.5 + (0.5 * _random.NextDouble());
-        }
-
-        return TimeSpan.FromTicks((long)ticks);
+        return state;
     }
 
-    public async ValueTask PublishCircuitChangeAsync(CircuitStateChange change, string correlationId, CancellationToken cancellationToken)
+    /// <summary>Asks the provider's gates, in order; records a skip (never a failure) when one says no, and releases the gates that had said yes.</summary>
+    private async ValueTask<GatePasses> AdmitAsync(RequestState state, RoutedProvider provider)
     {
-        if (LogEnabled)
+        var gates = provider.Gates;
+        Admission[]? all = gates.Length > 1 ? new Admission[gates.Length] : null;
+        var first = default(Admission);
+        for (var i = 0; i < gates.Length; i++)
         {
-            Log.CircuitChanged(Logger, change.Provider, change.From, change.To, change.Reason, change.ConsecutiveFailures);
+            var admission = await gates[i].AdmitAsync(state, state.CallerToken).ConfigureAwait(false);
+            if (!admission.Allowed)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    await gates[j].ReleaseAsync(state, all![j]).ConfigureAwait(false);
+                }
+
+                state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, 0, admission.SkipOutcome, null, null, TimeSpan.Zero, SkipReason: admission.Reason));
+                if (admission.SkipError is { } error)
+                {
+                    state.AddError(error);
+                }
+
+                state.NoteRetryAt(admission.RetryAt);
+                if (sink.Wants(RequestEventKinds.ProviderSkipped))
+                {
+                    await sink.PublishAsync(new ProviderSkipped(state, provider, admission), state.CallerToken).ConfigureAwait(false);
+                }
+
+                return new GatePasses(false, admission, null);
+            }
+
+            if (i == 0)
+            {
+                first = admission;
+            }
+
+            if (all is not null)
+            {
+                all[i] = admission;
+            }
         }
 
+        return new GatePasses(true, first, all);
+    }
+
+    private async ValueTask<AttemptDeadline> StartAttemptAsync(RequestState state, RoutedProvider provider, int number, bool streaming)
+    {
+        state.Sent++;
+        if (sink.Wants(RequestEventKinds.AttemptStarted))
+        {
+            await sink.PublishAsync(new AttemptStarted(state, provider, number), state.CallerToken).ConfigureAwait(false);
+        }
+
+        return streaming
+            ? new AttemptDeadline(time, state, provider.FirstTokenTimeout, provider.FirstTokenDescription)
+            : new AttemptDeadline(time, state, provider.AttemptTimeout, provider.AttemptDescription);
+    }
+
+    /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
+    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage)
+    {
+        var provider = attempt.Provider;
+        var latency = time.GetElapsedTime(attempt.Started);
+        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt.Attempt, AttemptOutcome.Succeeded, null, null, latency, state.ContinuedAt));
+        var gates = provider.Gates;
+        for (var i = 0; i < gates.Length; i++)
+        {
+            await gates[i].OnSucceededAsync(state, attempt.Passes[i]).ConfigureAwait(false);
+        }
+
+        if (sink.Wants(RequestEventKinds.AttemptSucceeded))
+        {
+            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency), state.CallerToken).ConfigureAwait(false);
+        }
+
+        return state.BuildRoute(time, provider, usage);
+    }
+
+    /// <summary>Classifies a failed attempt and records it on the route, among the errors and at every gate (without deciding what comes next).</summary>
+    private async ValueTask<RecordedFailure> RecordFailureAsync(
+        ProviderSet set, RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, Exception exception, AttemptDeadline deadline, AttemptOutcome outcome)
+    {
+        var latency = time.GetElapsedTime(started);
+        ProviderFailure failure;
+        var requestTimedOut = false;
+        if (deadline.Fired && exception is OperationCanceledException)
+        {
+            requestTimedOut = state.Remaining(time) == TimeSpan.Zero;
+            failure = requestTimedOut
+                ? new ProviderFailure(ErrorCategory.Timeout, $"The request timeout of {state.RequestTimeout.TotalSeconds:0.###} s elapsed during this attempt.")
+                : new ProviderFailure(ErrorCategory.Timeout, $"The {deadline.Description} elapsed.");
+        }
+        else
+        {
+            failure = ClassifySafely(provider, exception);
+        }
+
+        var policy = set.PolicyFor(failure.Category);
+        var error = new ProviderException(provider.Name, provider.Model, failure, number, failure.ShouldRetry ?? policy.Retry, exception);
+        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, outcome, failure.Category, failure.StatusCode, latency, state.ContinuedAt));
+        state.AddError(error);
+        state.RequestTimedOut |= requestTimedOut;
+
+        // A request-timeout cut is the request's budget running out, not the provider's fault: it does not count.
+        var counts = policy.CountsTowardBreaker && !requestTimedOut;
+        var gates = provider.Gates;
+        for (var i = 0; i < gates.Length; i++)
+        {
+            await gates[i].OnFailedAsync(state, passes[i], failure.Category, counts).ConfigureAwait(false);
+        }
+
+        return new RecordedFailure(error, policy, latency, outcome, requestTimedOut);
+    }
+
+    private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision) =>
+        sink.Wants(RequestEventKinds.AttemptFailed)
+            ? sink.PublishAsync(new AttemptFailed(state, provider, failed.Error, failed.Latency, failed.Outcome, decision, set.Options.Retry.MaxRetryAfter), state.CallerToken)
+            : default;
+
+    /// <summary>What follows a stream's failure after its first update: depends on what the caller has already seen.</summary>
+    private (AttemptDecision Decision, string? Reason) DecideMidStream(RecordedFailure failed, StreamText text, StreamingOptions streaming, RequestState state)
+    {
+        if (failed.RequestTimedOut || state.Remaining(time) == TimeSpan.Zero)
+        {
+            return (AttemptDecision.Stop(StopReason.RequestTimeout), $"the request timeout of {state.RequestTimeout.TotalSeconds:0.###} s elapsed.");
+        }
+
+        if (!text.Visible)
+        {
+            // Nothing the caller can see yet (e.g. only a role update): fail over invisibly, from the next provider.
+            return failed.Policy.Failover ? (AttemptDecision.Next(), null) : (AttemptDecision.Stop(StopReason.NoFailover), null);
+        }
+
+        if (streaming.MidStreamPolicy != MidStreamPolicy.Continue)
+        {
+            return (AttemptDecision.Stop(StopReason.NoFailover), "the mid-stream policy is Fail.");
+        }
+
+        if (text.SawToolCall)
+        {
+            return (AttemptDecision.Stop(StopReason.NoFailover), "a tool call was in progress, and a tool call is never continued.");
+        }
+
+        return failed.Policy.Failover
+            ? (AttemptDecision.Next(), null)
+            : (AttemptDecision.Stop(StopReason.NoFailover), $"{failed.Error.Category} failures do not fail over.");
+    }
+
+    private async ValueTask CancelledAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started)
+    {
+        var latency = time.GetElapsedTime(started);
+        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Cancelled, null, null, latency));
+        await ReleaseAsync(state, provider, passes).ConfigureAwait(false);
+        if (sink.Wants(RequestEventKinds.AttemptCancelled))
+        {
+            // The caller is gone: report with no token, so subscribers still see the cancellation.
+            await sink.PublishAsync(new AttemptCancelled(state, provider, number, latency), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask ReleaseAsync(RequestState state, RoutedProvider provider, GatePasses passes)
+    {
+        var gates = provider.Gates;
+        for (var i = 0; i < gates.Length; i++)
+        {
+            await gates[i].ReleaseAsync(state, passes[i]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// When every provider was skipped by a gate and waiting is allowed, waits for the earliest one to accept again.
+    /// Returns <see langword="true"/> when the loop should go round again.
+    /// </summary>
+    private async ValueTask<bool> WaitForRecoveryAsync(RequestState state, TimeSpan budget)
+    {
+        if (state.RequestTimedOut || state.EarliestRetryAt is not { } earliest || state.Sent > 0)
+        {
+            return false;
+        }
+
+        var wait = earliest - time.GetUtcNow();
+        if (wait < TimeSpan.Zero)
+        {
+            wait = TimeSpan.Zero;
+        }
+
+        var remaining = state.Remaining(time);
+        if (wait > budget || (remaining != Timeout.InfiniteTimeSpan && wait >= remaining))
+        {
+            return false;
+        }
+
+        if (sink.Wants(RequestEventKinds.WaitingForRecovery))
+        {
+            await sink.PublishAsync(new WaitingForRecovery(state, wait), state.CallerToken).ConfigureAwait(false);
+        }
+
+        await Task.Delay(wait, time, state.CallerToken).ConfigureAwait(false);
+        state.ClearRetryAt();
+        return true;
+    }
+
+    private ValueTask CompleteAsync(RequestState state, RouteReport route, ChatResponse? response, Exception? error) =>
+        sink.Wants(RequestEventKinds.RequestCompleted)
+            ? sink.PublishAsync(new RequestCompleted(state, route, response, error), error is null ? state.CallerToken : CancellationToken.None)
+            : default;
+
+    private FlexiAIException Stop(RequestState state, ProviderException error, AttemptDecision decision)
+    {
+        if (decision.StopReason == StopReason.RequestTimeout)
+        {
+            return AllFailed(state, $"The request timeout of {state.RequestTimeout.TotalSeconds:0.###} s elapsed after {state.Attempts.Count} attempt(s).");
+        }
+
+        error.Route = state.BuildRoute(time, null);
+        return error;
+    }
+
+    private AllProvidersFailedException AllFailed(RequestState state, string? reason) =>
+        new([.. state.Errors], state.BuildRoute(time, null), state.EarliestRetryAt, reason);
+
+    private StreamInterruptedException Interrupted(RequestState state, StreamText text, string reason, ProviderException? cause) =>
+        new(text.ToString(), text.Usage, state.BuildRoute(time, null), reason, cause);
+
+    private static bool NeedsBackoff(ProviderException error, int number, RoutedProvider provider, GatePasses passes) =>
+        error.RetryAfter is null && error.IsRetryable && number < provider.MaxAttempts && !passes.IsProbe;
+
+    private static bool IsCallerCancellation(Exception exception, RequestState state) =>
+        exception is OperationCanceledException && state.CallerToken.IsCancellationRequested;
+
+    private static async ValueTask<IAsyncEnumerator<ChatResponseUpdate>> OpenStreamAsync(
+        RoutedProvider provider, IList<ChatMessage> messages, ChatOptions? options, int attempt, CancellationToken token)
+    {
+        var stream = provider.Client.GetStreamingResponseAsync(messages, options, token).GetAsyncEnumerator(token);
         try
         {
-            CircuitStateChanged?.Invoke(this, change);
-        }
-#pragma warning disable CA1031 // An event handler must never fail the request.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.HookFailed(Logger, FlexiAIHookEvent.CircuitStateChange, ex);
-        }
-
-        if (Hooks.Has(FlexiAIHookEvent.CircuitStateChange))
-        {
-            var model = Providers.FirstOrDefault(p => p.Name == change.Provider)?.Model;
-            await RunHooksAsync(FlexiAIHookEvent.CircuitStateChange, new FlexiAIHookContext
+            if (await stream.MoveNextAsync().ConfigureAwait(false))
             {
-                Event = FlexiAIHookEvent.CircuitStateChange,
-                Timestamp = change.At,
-                CorrelationId = correlationId,
-                Provider = change.Provider,
-                Model = model,
-                CircuitChange = change,
-            }, cancellationToken).ConfigureAwait(false);
+                return stream;
+            }
+
+            throw new ProviderException(provider.Name, provider.Model, new ProviderFailure(ErrorCategory.Network, "The stream ended before its first update."), attempt, isRetryable: true, innerException: null);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(stream).ConfigureAwait(false);
+            throw;
         }
     }
 
-    public async ValueTask RunHooksAsync(FlexiAIHookEvent hookEvent, FlexiAIHookContext context, CancellationToken cancellationToken)
+    private static async ValueTask DisposeAsync(Opened<IAsyncEnumerator<ChatResponseUpdate>> opened)
     {
-        foreach (var hook in Hooks.Get(hookEvent))
-        {
-            try
-            {
-                await hook(context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // A throwing hook is logged and never fails the request.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.HookFailed(Logger, hookEvent, ex);
-            }
-        }
+        await DisposeQuietlyAsync(opened.Value).ConfigureAwait(false);
+        opened.Deadline.Dispose();
     }
 
-    internal static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate>? stream)
+    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate> stream)
     {
-        if (stream is null)
-        {
-            return;
-        }
-
         try
         {
             await stream.DisposeAsync().ConfigureAwait(false);
@@ -444,29 +563,32 @@ internal sealed class FailoverRouter
         }
     }
 
-    private static RoutedProvider[] Order(IReadOnlyList<RoutedProvider> providers, RoutedProvider? primary) =>
-        [.. providers
-            .Where(p => p.Options.Enabled)
-            .OrderBy(p => ReferenceEquals(p, primary) ? 0 : 1)
-            .ThenBy(p => p.Options.Priority ?? int.MaxValue)
-            .ThenBy(p => p.Order)];
-
-    private static ErrorPolicy[] BuildPolicies(FlexiAIOptions options)
+    private static ProviderFailure ClassifySafely(RoutedProvider provider, Exception exception)
     {
-        var categories = Enum.GetValues<ErrorCategory>();
-        var policies = new ErrorPolicy[categories.Length];
-        var counted = LegacyExpectedExceptions.Map(options.CircuitBreaker.ExpectedExceptions);
-        foreach (var category in categories)
+        try
         {
-            var policy = options.GetErrorPolicy(category);
-            if (counted is not null && !options.ErrorPolicies.ContainsKey(category))
-            {
-                policy = policy with { CountsTowardBreaker = counted.Contains(category) };
-            }
+            return provider.Adapter.Classify(exception);
+        }
+#pragma warning disable CA1031 // A broken adapter must not turn a provider failure into a crash of the request.
+        catch (Exception classifierError)
+#pragma warning restore CA1031
+        {
+            return new ProviderFailure(ErrorCategory.Unknown, $"{exception.GetType().Name} (the provider adapter failed to classify it: {classifierError.GetType().Name})");
+        }
+    }
 
-            policies[(int)category] = policy;
+    private static string ResolveCorrelationId(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties is { } props && props.TryGetValue(FlexiAIClient.CorrelationIdKey, out var value) && value is string { Length: > 0 } given)
+        {
+            return given;
         }
 
-        return policies;
+        return System.Diagnostics.Activity.Current is { } activity
+            ? activity.TraceId.ToHexString()
+            : Guid.NewGuid().ToString("N");
     }
+
+    /// <summary>A failed attempt as recorded, before the decision.</summary>
+    private readonly record struct RecordedFailure(ProviderException Error, ErrorPolicy Policy, TimeSpan Latency, AttemptOutcome Outcome, bool RequestTimedOut);
 }

@@ -9,6 +9,7 @@ namespace FlexiAI;
 /// <param name="StatusCode">The HTTP status code, when the provider answered with an error.</param>
 /// <param name="Latency">How long the attempt took.</param>
 /// <param name="ContinuedAt">For a stream continued on this provider after another's mid-stream failure: the number of characters the caller already had.</param>
+/// <param name="SkipReason">For a provider skipped by an admission gate (no call made): why, e.g. <c>circuit open</c>.</param>
 public sealed record RouteAttempt(
     string Provider,
     string Model,
@@ -17,4 +18,5 @@ public sealed record RouteAttempt(
     ErrorCategory? Category,
     int? StatusCode,
     TimeSpan Latency,
-    int? ContinuedAt = null);
+    int? ContinuedAt = null,
+    string? SkipReason = null);

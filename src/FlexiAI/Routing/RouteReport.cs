@@ -51,6 +51,7 @@ public sealed class RouteReport
             AttemptOutcome.Succeeded when a.ContinuedAt is int at => $"{a.Provider}#{a.AttemptNumber}:ok(continued@{at})",
             AttemptOutcome.Succeeded => $"{a.Provider}#{a.AttemptNumber}:ok",
             AttemptOutcome.SkippedCircuitOpen => $"{a.Provider}:skipped(open)",
+            AttemptOutcome.Skipped => $"{a.Provider}:skipped({a.SkipReason})",
             AttemptOutcome.Cancelled => $"{a.Provider}#{a.AttemptNumber}:cancelled",
             AttemptOutcome.Interrupted => $"{a.Provider}#{a.AttemptNumber}:interrupted({a.Category})",
             _ => $"{a.Provider}#{a.AttemptNumber}:{a.Category}{(a.StatusCode is int s ? $"({s})" : string.Empty)}",

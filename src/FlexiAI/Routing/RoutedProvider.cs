@@ -3,16 +3,13 @@ using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
 
-/// <summary>A provider as the router holds it: options, client, adapter, breaker and resolved limits.</summary>
+/// <summary>A provider as the loop holds it: options, client, adapter, admission gates (breaker first) and resolved limits.</summary>
 internal sealed class RoutedProvider
 {
     private volatile StrongBox<ErrorCategory>? _lastError;
 
     public RoutedProvider(ProviderOptions options, int order, IChatClient client, bool ownsClient, ProviderAdapter adapter, CircuitBreaker breaker, int maxAttempts, TimeSpan attemptTimeout, TimeSpan firstTokenTimeout, TimeSpan idleTimeout)
     {
-        FirstTokenTimeout = firstTokenTimeout;
-        IdleTimeout = idleTimeout;
-        IdleDescription = $"idle timeout of {idleTimeout.TotalSeconds:0.###} s between stream updates";
         Options = options;
         Order = order;
         Client = client;
@@ -21,6 +18,12 @@ internal sealed class RoutedProvider
         Breaker = breaker;
         MaxAttempts = maxAttempts;
         AttemptTimeout = attemptTimeout;
+        FirstTokenTimeout = firstTokenTimeout;
+        IdleTimeout = idleTimeout;
+        AttemptDescription = $"attempt timeout of {Seconds(attemptTimeout)}";
+        FirstTokenDescription = firstTokenTimeout != attemptTimeout ? $"time-to-first-token timeout of {Seconds(firstTokenTimeout)}" : AttemptDescription;
+        IdleDescription = $"idle timeout of {Seconds(idleTimeout)} between stream updates";
+        Gates = [];
     }
 
     public string Name => Options.Name;
@@ -29,15 +32,20 @@ internal sealed class RoutedProvider
 
     public ProviderOptions Options { get; }
 
+    /// <summary>Gets the provider's position in the configuration (ties in priority keep it).</summary>
     public int Order { get; }
 
     public IChatClient Client { get; }
 
+    /// <summary>Gets a value indicating whether FlexiAI created <see cref="Client"/> (and so disposes it); a caller's client is never disposed.</summary>
     public bool OwnsClient { get; }
 
     public ProviderAdapter Adapter { get; }
 
     public CircuitBreaker Breaker { get; }
+
+    /// <summary>Gets the admission gates, in order; the breaker's gate is first.</summary>
+    public AdmissionGate[] Gates { get; internal set; }
 
     public int MaxAttempts { get; }
 
@@ -49,7 +57,11 @@ internal sealed class RoutedProvider
     /// <summary>Gets the longest silence allowed between stream updates.</summary>
     public TimeSpan IdleTimeout { get; }
 
-    /// <summary>Gets the idle timeout's description, built once (the per-chunk path must not allocate).</summary>
+    /// <summary>Gets the timeout descriptions, built once (the per-chunk path must not allocate).</summary>
+    public string AttemptDescription { get; }
+
+    public string FirstTokenDescription { get; }
+
     public string IdleDescription { get; }
 
     public ErrorCategory? LastErrorCategory => _lastError?.Value;
@@ -62,4 +74,7 @@ internal sealed class RoutedProvider
             _lastError = new StrongBox<ErrorCategory>(category);
         }
     }
+
+    private static string Seconds(TimeSpan value) =>
+        value == Timeout.InfiniteTimeSpan ? "infinite" : $"{value.TotalSeconds:0.###} s";
 }

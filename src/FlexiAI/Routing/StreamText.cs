@@ -20,6 +20,9 @@ internal sealed class StreamText
 
     public UsageDetails? Usage => _usage;
 
+    /// <summary>Starts reading a new provider stream: the terminal-event check applies to each provider's stream on its own.</summary>
+    public void BeginProviderStream() => SawFinishReason = false;
+
     public void Observe(ChatResponseUpdate update)
     {
         if (update.FinishReason is not null)

@@ -56,8 +56,8 @@ public class FlexiAIHooksTests
         var hooks = new FlexiAIHooks().OnCircuitStateChange((c, _) => { events.Add(c.CircuitChange!.Value.Reason); return ValueTask.CompletedTask; });
         using var client = TestClients.Create(TestClients.Options(FakeChatClient.Answering("a")), hooks: hooks);
 
-        client.TripCircuitBreaker("a");
-        client.ResetCircuitBreakers();
+        await client.TripCircuitBreakerAsync("a");
+        await client.ResetCircuitBreakersAsync();
 
         Assert.Equal([CircuitTransitionReason.ManualTrip, CircuitTransitionReason.ManualReset], events);
         await Task.CompletedTask;

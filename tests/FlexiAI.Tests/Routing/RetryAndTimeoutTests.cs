@@ -95,14 +95,13 @@ public class RetryAndTimeoutTests
         options.Retry.BackoffFactor = 2;
         options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
         options.Retry.UseJitter = false;
-        var router = new FailoverRouter(options, [], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new FlexiAIHooks(), new Random(1));
-        Assert.Equal([1d, 2, 4, 5, 5], Enumerable.Range(1, 5).Select(n => router.ComputeBackoff(n).TotalSeconds));
+        var random = new Random(1);
+        Assert.Equal([1d, 2, 4, 5, 5], Enumerable.Range(1, 5).Select(n => RetryDecision.Backoff(options.Retry, n, random.NextDouble()).TotalSeconds));
 
         options.Retry.UseJitter = true;
-        var jittered = new FailoverRouter(options, [], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new FlexiAIHooks(), new Random(1));
         for (var n = 1; n <= 5; n++)
         {
-            var d = jittered.ComputeBackoff(n).TotalSeconds;
+            var d = RetryDecision.Backoff(options.Retry, n, random.NextDouble()).TotalSeconds;
             var full = Math.Min(Math.Pow(2, n - 1), 5);
             Assert.InRange(d, full / 2, full);
         }
@@ -173,7 +172,7 @@ public class RetryAndTimeoutTests
         options.AttemptTimeout = TimeSpan.FromSeconds(5);
         options.CircuitBreaker.RecoveryTimeout = TimeSpan.FromSeconds(10);
         using var client = TestClients.Create(options, time);
-        client.TripCircuitBreaker("a");
+        await client.TripCircuitBreakerAsync("a");
         time.Advance(TimeSpan.FromSeconds(10));
 
         var probe = client.Ask();                         // the probe hangs on a
@@ -252,7 +251,7 @@ public class RetryAndTimeoutTests
         var options = TestClients.Options(a);
         options.CircuitBreaker.RecoveryTimeout = TimeSpan.FromSeconds(1);
         using var client = TestClients.Create(options, time);
-        client.TripCircuitBreaker("a");
+        await client.TripCircuitBreakerAsync("a");
         time.Advance(TimeSpan.FromSeconds(1));
         using var cts = new CancellationTokenSource();
 

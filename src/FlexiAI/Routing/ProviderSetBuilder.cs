@@ -1,0 +1,123 @@
+using Microsoft.Extensions.AI;
+
+namespace FlexiAI;
+
+/// <summary>
+/// Builds a <see cref="ProviderSet"/> from a validated configuration: clients (from factories, or the caller's),
+/// adapters, breakers and admission gates. Shared by the constructor and by reloads. Ownership is one rule: what
+/// this builder creates, the set disposes; a client the caller passed in is never disposed by FlexiAI.
+/// </summary>
+internal sealed class ProviderSetBuilder(
+    FlexiAIClientOptions clientOptions,
+    ProviderFactoryContext context,
+    ICircuitStateStore store,
+    TimeProvider time,
+    EventSink sink)
+{
+    /// <summary>Builds the set; on failure, disposes what it created and rethrows.</summary>
+    /// <exception cref="ConfigurationException">A provider's type has no factory, or its factory refused the configuration.</exception>
+    public ProviderSet Build(FlexiAIOptions options)
+    {
+        var providers = new List<RoutedProvider>(options.Providers.Count);
+        try
+        {
+            for (var i = 0; i < options.Providers.Count; i++)
+            {
+                providers.Add(Create(options, i));
+            }
+        }
+        catch
+        {
+            foreach (var created in providers)
+            {
+                created.Breaker.Dispose();
+                if (created.OwnsClient)
+                {
+                    created.Client.Dispose();
+                }
+            }
+
+            throw;
+        }
+
+        return new ProviderSet(options, [.. providers], BuildPolicies(options));
+    }
+
+    private RoutedProvider Create(FlexiAIOptions options, int index)
+    {
+        var provider = options.Providers[index];
+        var factory = provider.ChatClient is null || provider.Adapter is null ? FindFactory(provider.EffectiveType) : null;
+        IChatClient client;
+        var owns = false;
+        if (provider.ChatClient is { } given)
+        {
+            client = given;
+        }
+        else if (factory is not null)
+        {
+            client = factory.CreateClient(provider, context);
+            owns = true;
+        }
+        else
+        {
+            throw new ConfigurationException(
+                $"providers[{index}].type",
+                $"No provider factory is registered for type '{provider.EffectiveType}' (provider '{provider.Name}'). Give the provider a ChatClient in code, or add a ProviderFactory for this type to FlexiAIClientOptions.ProviderFactories.");
+        }
+
+        try
+        {
+            var adapter = provider.Adapter ?? factory?.CreateAdapter(provider, context) ?? ProviderAdapter.Generic;
+            var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
+            var lease = attemptTimeout == Timeout.InfiniteTimeSpan ? options.CircuitBreaker.RecoveryTimeout : attemptTimeout + TimeSpan.FromSeconds(1);
+            var breaker = new CircuitBreaker(provider.Name, store, time, options.CircuitBreaker.FailureThreshold, options.CircuitBreaker.RecoveryTimeout, lease);
+            var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
+            var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
+            var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;
+            var routed = new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout, firstToken, idle);
+            var gates = new List<AdmissionGate> { new CircuitBreakerGate(breaker, sink, provider.Model) };
+            foreach (var gateFactory in clientOptions.AdmissionGates)
+            {
+                if (gateFactory(routed) is { } gate)
+                {
+                    gates.Add(gate);
+                }
+            }
+
+            routed.Gates = [.. gates];
+            return routed;
+        }
+        catch
+        {
+            if (owns)
+            {
+                client.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private ProviderFactory? FindFactory(string type) =>
+        clientOptions.ProviderFactories.FirstOrDefault(f => string.Equals(f.Type, type, StringComparison.OrdinalIgnoreCase))
+        ?? BuiltInProviderFactories.Find(type);
+
+    private static ErrorPolicy[] BuildPolicies(FlexiAIOptions options)
+    {
+        var categories = Enum.GetValues<ErrorCategory>();
+        var policies = new ErrorPolicy[categories.Length];
+        var counted = LegacyExpectedExceptions.Map(options.CircuitBreaker.ExpectedExceptions);
+        foreach (var category in categories)
+        {
+            var policy = options.GetErrorPolicy(category);
+            if (counted is not null && !options.ErrorPolicies.ContainsKey(category))
+            {
+                policy = policy with { CountsTowardBreaker = counted.Contains(category) };
+            }
+
+            policies[(int)category] = policy;
+        }
+
+        return policies;
+    }
+}
