@@ -30,17 +30,17 @@ public sealed class SampleProviders : IAsyncDisposable
             var priority = 1;
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OPENAI_API_KEY")))
             {
-                options.Providers.Add(new ProviderOptions { Name = "openai", Priority = priority++, Model = "gpt-4.1-mini" });
+                options.Providers.Add(new ProviderOptions { Name = "openai", Priority = priority++, Model = "gpt-5.4-mini" });
             }
 
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT")))
             {
-                options.Providers.Add(new ProviderOptions { Name = "vertexai", Priority = priority++, Model = "gemini-2.0-flash" });
+                options.Providers.Add(new ProviderOptions { Name = "vertexai", Priority = priority++, Model = "gemini-3.5-flash" });
             }
 
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
             {
-                options.Providers.Add(new ProviderOptions { Name = "anthropic", Priority = priority, Model = "claude-sonnet-4-5" });
+                options.Providers.Add(new ProviderOptions { Name = "anthropic", Priority = priority, Model = "claude-sonnet-5-5" });
             }
 
             Console.WriteLine($"Using real providers: {string.Join(", ", options.Providers.Select(p => p.Name))}.");
@@ -48,12 +48,12 @@ public sealed class SampleProviders : IAsyncDisposable
         }
 
         var emulator = await EmulatorHost.StartAsync();
-        options.Providers.Add(new ProviderOptions { Name = "openai", Priority = 1, Model = "gpt-4.1-mini", ApiKey = "emulator", BaseUrl = emulator["openai"].BaseUrl });
-        var vertex = new ProviderOptions { Name = "vertexai", Priority = 2, Model = "gemini-2.0-flash", BaseUrl = emulator["vertexai"].BaseUrl };
+        options.Providers.Add(new ProviderOptions { Name = "openai", Priority = 1, Model = "gpt-5.4-mini", ApiKey = "emulator", BaseUrl = emulator["openai"].BaseUrl });
+        var vertex = new ProviderOptions { Name = "vertexai", Priority = 2, Model = "gemini-3.5-flash", BaseUrl = emulator["vertexai"].BaseUrl };
         vertex.Settings["project"] = "samples";
         vertex.Settings["access_token"] = "emulator";
         options.Providers.Add(vertex);
-        options.Providers.Add(new ProviderOptions { Name = "anthropic", Priority = 3, Model = "claude-sonnet-4-5", ApiKey = "emulator", BaseUrl = emulator["anthropic"].BaseUrl });
+        options.Providers.Add(new ProviderOptions { Name = "anthropic", Priority = 3, Model = "claude-sonnet-5-5", ApiKey = "emulator", BaseUrl = emulator["anthropic"].BaseUrl });
         Console.WriteLine("No provider keys found: using the embedded emulator (set OPENAI_API_KEY, GOOGLE_CLOUD_PROJECT or ANTHROPIC_API_KEY for real providers).");
         return new SampleProviders(options, emulator);
     }

@@ -24,7 +24,8 @@ internal static class ConfigurationSource
 
     /// <summary>
     /// Loads options from the file (with <c>FLEXIAI_</c> overrides), or from the environment alone: <c>FLEXIAI_PROVIDERS__…</c>
-    /// variables, else one provider per key found in <c>OPENAI_API_KEY</c>, <c>GOOGLE_CLOUD_PROJECT</c>, <c>ANTHROPIC_API_KEY</c>.
+    /// variables, else one provider (with its type's example model) per built-in provider type whose usual variables are set
+    /// (<see cref="ProviderFactory.IsConfiguredByEnvironment"/>), in the built-in order.
     /// Returns <see langword="null"/> when there is nothing to configure from.
     /// </summary>
     public static FlexiAIOptions? Load(CliContext context, string? explicitPath)
@@ -39,19 +40,12 @@ internal static class ConfigurationSource
         if (options.Providers.Count == 0)
         {
             var priority = 1;
-            if (!string.IsNullOrWhiteSpace(context.Environment("OPENAI_API_KEY")))
+            foreach (var factory in ProviderFactory.BuiltIn)
             {
-                options.Providers.Add(new ProviderOptions { Name = ProviderTypes.OpenAI, Priority = priority++, Model = "gpt-4.1-mini" });
-            }
-
-            if (!string.IsNullOrWhiteSpace(context.Environment("GOOGLE_CLOUD_PROJECT")))
-            {
-                options.Providers.Add(new ProviderOptions { Name = ProviderTypes.VertexAI, Priority = priority++, Model = "gemini-2.0-flash" });
-            }
-
-            if (!string.IsNullOrWhiteSpace(context.Environment("ANTHROPIC_API_KEY")))
-            {
-                options.Providers.Add(new ProviderOptions { Name = ProviderTypes.Anthropic, Priority = priority, Model = "claude-sonnet-4-5" });
+                if (factory.ExampleModel is { } model && factory.IsConfiguredByEnvironment(context.Environment))
+                {
+                    options.Providers.Add(new ProviderOptions { Name = factory.Type, Priority = priority++, Model = model });
+                }
             }
         }
 
@@ -101,15 +95,18 @@ internal static class ConfigurationSource
         writer.WriteLine("No FlexiAI configuration found.");
         writer.WriteLine();
         writer.WriteLine("Configure providers in one of these ways:");
+        var factories = ProviderFactory.BuiltIn;
         writer.WriteLine("  1. Environment variables with your keys (one provider per key found, in this order):");
-        writer.WriteLine("       export OPENAI_API_KEY=sk-...            # OpenAI, gpt-4.1-mini");
-        writer.WriteLine("       export GOOGLE_CLOUD_PROJECT=my-project  # Vertex AI, gemini-2.0-flash (Application Default Credentials)");
-        writer.WriteLine("       export ANTHROPIC_API_KEY=sk-ant-...     # Anthropic, claude-sonnet-4-5");
+        foreach (var factory in factories.Where(f => f.EnvironmentHint is not null))
+        {
+            writer.WriteLine($"       export {factory.EnvironmentHint,-34} # {factory.Type}, {factory.ExampleModel}");
+        }
+
+        var examples = factories.Where(f => f.ExampleModel is not null).Take(2).Select((f, i) => $"{{ \"name\": \"{f.Type}\", \"priority\": {i + 1}, \"model\": \"{f.ExampleModel}\" }}").ToList();
         writer.WriteLine("  2. A configuration file: ./flexiai.json, --config FILE, or FLEXIAI_CONFIG=FILE, e.g.");
-        writer.WriteLine("       { \"providers\": [ { \"name\": \"openai\", \"priority\": 1, \"model\": \"gpt-4.1-mini\" },");
-        writer.WriteLine("                        { \"name\": \"anthropic\", \"priority\": 2, \"model\": \"claude-sonnet-4-5\" } ] }");
+        writer.WriteLine($"       {{ \"providers\": [ {string.Join("," + writer.NewLine + "                        ", examples)} ] }}");
         writer.WriteLine("     (keys come from the variables above; every setting is in docs/configuration.md)");
-        writer.WriteLine("  3. FLEXIAI_ variables, e.g. FLEXIAI_PROVIDERS__OPENAI__MODEL=gpt-4.1-mini");
+        writer.WriteLine($"  3. FLEXIAI_ variables, e.g. FLEXIAI_PROVIDERS__{factories[0].Type.ToUpperInvariant()}__MODEL={factories[0].ExampleModel}");
         writer.WriteLine();
         writer.WriteLine("No keys? Try it on the embedded emulator:");
         writer.WriteLine("  flexiai chat --emulate \"Hello\"");

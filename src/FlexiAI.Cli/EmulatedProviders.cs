@@ -29,15 +29,19 @@ internal sealed class EmulatedProviders : IAsyncDisposable
     public FlexiAIOptions CreateOptions()
     {
         var options = new FlexiAIOptions();
-        options.Providers.Add(new ProviderOptions { Name = "openai", Type = ProviderTypes.OpenAI, Priority = 1, Model = "gpt-4.1-mini", ApiKey = Key, BaseUrl = _host["openai"].BaseUrl });
-        var vertex = new ProviderOptions { Name = "vertexai", Type = ProviderTypes.VertexAI, Priority = 2, Model = "gemini-2.0-flash", BaseUrl = _host["vertexai"].BaseUrl };
+        options.Providers.Add(new ProviderOptions { Name = "openai", Type = ProviderTypes.OpenAI, Priority = 1, Model = ExampleModel(ProviderTypes.OpenAI), ApiKey = Key, BaseUrl = _host["openai"].BaseUrl });
+        var vertex = new ProviderOptions { Name = "vertexai", Type = ProviderTypes.VertexAI, Priority = 2, Model = ExampleModel(ProviderTypes.VertexAI), BaseUrl = _host["vertexai"].BaseUrl };
         vertex.Settings["project"] = "flexiai-emulator";
         vertex.Settings["location"] = "us-central1";
         vertex.Settings["access_token"] = Key;
         options.Providers.Add(vertex);
-        options.Providers.Add(new ProviderOptions { Name = "anthropic", Type = ProviderTypes.Anthropic, Priority = 3, Model = "claude-sonnet-4-5", ApiKey = Key, BaseUrl = _host["anthropic"].BaseUrl });
+        options.Providers.Add(new ProviderOptions { Name = "anthropic", Type = ProviderTypes.Anthropic, Priority = 3, Model = ExampleModel(ProviderTypes.Anthropic), ApiKey = Key, BaseUrl = _host["anthropic"].BaseUrl });
         return options;
     }
+
+    /// <summary>The current model the provider type suggests (the emulator answers for any model).</summary>
+    private static string ExampleModel(string type) =>
+        ProviderFactory.BuiltIn.First(f => string.Equals(f.Type, type, StringComparison.OrdinalIgnoreCase)).ExampleModel ?? type + "-model";
 
     /// <summary>Every request to the instance fails with HTTP 503 until <see cref="BringUp"/>.</summary>
     public void TakeDown(string name) => _host[name].Faults.FailAlways(Fault.Status(503));

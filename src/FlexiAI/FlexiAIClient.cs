@@ -258,7 +258,7 @@ public sealed class FlexiAIClient : IChatClient
     internal static FlexiAIOptions Prepare(FlexiAIOptions options, FlexiAIClientOptions clientOptions)
     {
         var prepared = options.Clone();
-        FlexiAIConfiguration.ApplyProviderEnvironment(prepared, clientOptions.EnvironmentVariables);
+        FlexiAIConfiguration.ApplyProviderEnvironment(prepared, clientOptions.EnvironmentVariables, clientOptions.ProviderFactories);
 
         var errors = FlexiAIConfiguration.Validate(prepared, clientOptions.ProviderFactories.Select(f => f.Type));
         if (errors.Count > 0)

@@ -70,7 +70,7 @@ public sealed class ConfigurationCommandTests
     public async Task Config_export_masks_keys_from_the_file_and_the_environment()
     {
         const string key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123";
-        var file = TempFile($$"""{ "providers": [ { "name": "openai", "model": "gpt-4.1-mini" }, { "name": "anthropic", "model": "claude-sonnet-4-5", "api_key": "{{key}}" } ] }""");
+        var file = TempFile($$"""{ "providers": [ { "name": "openai", "model": "gpt-5.4-mini" }, { "name": "anthropic", "model": "claude-sonnet-5-5", "api_key": "{{key}}" } ] }""");
 
         var run = await CliRun.RunAsync(["config", "export", "--config", file], new() { ["OPENAI_API_KEY"] = "sk-env-0123456789abcdefghij", ["FLEXIAI_RETRY__MAX_ATTEMPTS"] = "2" });
 
@@ -113,5 +113,30 @@ public sealed class ConfigurationCommandTests
         var anthropic = run.Out.IndexOf("anthropic", StringComparison.Ordinal);
         Assert.True(openai >= 0 && anthropic > openai, run.Out);
         Assert.Contains("Closed", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_how_to_configure_text_names_each_providers_variable_and_current_model()
+    {
+        var run = await CliRun.RunAsync(["chat", "Hello"]);
+
+        Assert.Contains("export OPENAI_API_KEY=sk-...", run.Error, StringComparison.Ordinal);
+        Assert.Contains("export GOOGLE_CLOUD_PROJECT=my-project", run.Error, StringComparison.Ordinal);
+        Assert.Contains("export ANTHROPIC_API_KEY=sk-ant-...", run.Error, StringComparison.Ordinal);
+        Assert.Contains("gpt-5.4-mini", run.Error, StringComparison.Ordinal);
+        Assert.Contains("gemini-3.5-flash", run.Error, StringComparison.Ordinal);
+        Assert.Contains("claude-sonnet-5-5", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("claude-sonnet-4-5", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Providers_configured_by_the_environment_use_each_types_current_model()
+    {
+        var run = await CliRun.RunAsync(["status", "--no-check"], new() { ["GOOGLE_CLOUD_PROJECT"] = "my-project", ["ANTHROPIC_API_KEY"] = "sk-ant-test-key-0000000000" });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("gemini-3.5-flash", run.Out, StringComparison.Ordinal);
+        Assert.Contains("claude-sonnet-5-5", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("openai", run.Out, StringComparison.Ordinal);
     }
 }

@@ -28,7 +28,7 @@ public sealed class DemoAndEmulatorCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Hello from openai. You said: \"What is failover?\"", run.Out, StringComparison.Ordinal);
-        Assert.Contains("[via openai · gpt-4.1-mini", run.Error, StringComparison.Ordinal);
+        Assert.Contains("[via openai · gpt-5.4-mini", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal static class ConfigExportCommand
             return exitCode!.Value;
         }
 
-        // Fill provider variables (OPENAI_API_KEY, …) so the export shows the effective settings, masked.
+        // Fill each provider's usual variables (its key, project, …) so the export shows the effective settings, masked.
         FlexiAIConfiguration.ApplyProviderEnvironment(options, context.Environment);
         context.Out.WriteLine(FlexiAIConfiguration.ToJson(options));
         return ExitCodes.Success;

@@ -132,11 +132,18 @@ public static class FlexiAIConfiguration
         }
     }
 
-    /// <summary>Fills what a provider lacks from the provider's usual environment variables (<c>OPENAI_API_KEY</c>, …).</summary>
+    /// <summary>
+    /// Fills what each provider lacks from its type's usual environment variables (an API key, a cloud project, …): each
+    /// provider's <see cref="ProviderFactory"/> knows which (<see cref="ProviderFactory.ApplyEnvironment"/>). Values already
+    /// set are kept; providers given a <see cref="ProviderOptions.ChatClient"/> in code are left alone.
+    /// </summary>
     /// <param name="options">The options to complete.</param>
     /// <param name="environment">Reads one environment variable, e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static void ApplyProviderEnvironment(FlexiAIOptions options, Func<string, string?> environment)
+    /// <param name="providerFactories">Custom provider factories, consulted before the built-in ones; <see langword="null"/> for the built-in ones only.</param>
+    public static void ApplyProviderEnvironment(FlexiAIOptions options, Func<string, string?> environment, IEnumerable<ProviderFactory>? providerFactories = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
         foreach (var provider in options.Providers)
         {
             if (provider is null || provider.ChatClient is not null)
@@ -144,36 +151,7 @@ public static class FlexiAIConfiguration
                 continue;
             }
 
-            switch (provider.EffectiveType.ToUpperInvariant())
-            {
-                case "OPENAI":
-                    FillKey(provider, environment("OPENAI_API_KEY"));
-                    break;
-                case "ANTHROPIC":
-                    FillKey(provider, environment("ANTHROPIC_API_KEY"));
-                    break;
-                case "VERTEXAI":
-                    FillSetting(provider, "project", environment("GOOGLE_CLOUD_PROJECT"));
-                    FillSetting(provider, "location", environment("GOOGLE_CLOUD_LOCATION"));
-                    FillSetting(provider, "credentials_file", environment("GOOGLE_APPLICATION_CREDENTIALS"));
-                    break;
-            }
-        }
-
-        static void FillKey(ProviderOptions provider, string? value)
-        {
-            if (string.IsNullOrWhiteSpace(provider.ApiKey) && !string.IsNullOrWhiteSpace(value))
-            {
-                provider.ApiKey = value;
-            }
-        }
-
-        static void FillSetting(ProviderOptions provider, string key, string? value)
-        {
-            if (!string.IsNullOrWhiteSpace(value) && (!provider.Settings.TryGetValue(key, out var current) || string.IsNullOrWhiteSpace(current)))
-            {
-                provider.Settings[key] = value;
-            }
+            BuiltInProviderFactories.Find(provider.EffectiveType, providerFactories)?.ApplyEnvironment(provider, environment);
         }
     }
 

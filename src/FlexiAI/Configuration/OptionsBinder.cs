@@ -106,7 +106,7 @@ internal sealed class OptionsBinder
     {
         if (section.Value is { Length: > 0 } && !section.GetChildren().Any())
         {
-            Error(section, "providers", "expected a list of providers, found a single value. Write \"providers\": [ { \"name\": \"openai\", \"model\": \"gpt-4.1-mini\" } ].");
+            Error(section, "providers", $"expected a list of providers, found a single value. Write \"providers\": [ {BuiltInProviderFactories.ExampleProviderJson} ].");
             return;
         }
 

@@ -51,7 +51,7 @@ internal static class OptionsValidator
     {
         if (options.Providers.Count == 0)
         {
-            errors.Add(new("providers", "no providers are configured. Add at least one, e.g. { \"name\": \"openai\", \"model\": \"gpt-4.1-mini\" }, or register an IChatClient in code."));
+            errors.Add(new("providers", $"no providers are configured. Add at least one, e.g. {BuiltInProviderFactories.ExampleProviderJson}, or register an IChatClient in code."));
             return;
         }
 
@@ -93,7 +93,8 @@ internal static class OptionsValidator
 
             if (!hasClient && string.IsNullOrWhiteSpace(provider.Model))
             {
-                errors.Add(new($"{path}.model", $"is missing for provider '{provider.Name}'. Set the model it should use, e.g. \"{ExampleModel(type)}\"."));
+                var example = BuiltInProviderFactories.ExampleModel(type) is { } model ? $", e.g. \"{model}\"" : string.Empty;
+                errors.Add(new($"{path}.model", $"is missing for provider '{provider.Name}'. Set the model it should use{example}."));
             }
 
             if (provider.Priority is < 1)
@@ -226,11 +227,4 @@ internal static class OptionsValidator
             _ => $"{value.TotalDays.ToString("0.##", inv)} days",
         };
     }
-
-    private static string ExampleModel(string type) => type.ToUpperInvariant() switch
-    {
-        "ANTHROPIC" => "claude-sonnet-4-5",
-        "VERTEXAI" => "gemini-2.0-flash",
-        _ => "gpt-4.1-mini",
-    };
 }

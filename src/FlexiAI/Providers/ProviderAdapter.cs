@@ -58,34 +58,68 @@ public class ProviderAdapter
         }
     }
 
-    /// <summary>Checks the provider's credentials with the cheapest call it has.</summary>
+    /// <summary>Checks the provider's credentials with the cheapest call it has (<see cref="ProbeCredentialsAsync"/>).</summary>
     /// <param name="provider">The provider's options (name, model, key).</param>
     /// <param name="client">The provider's client.</param>
     /// <param name="cancellationToken">A token to cancel the check.</param>
-    /// <returns>The verdict.</returns>
-    /// <remarks>The generic check sends a one-word prompt with a one-token limit; provider adapters override it with a cheaper call (e.g. listing models).</remarks>
-    public virtual async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
+    /// <returns>
+    /// The verdict: <see cref="CredentialStatus.Valid"/> when the probe succeeds; <see cref="CredentialStatus.Invalid"/> when the
+    /// provider rejects the credentials (authentication, permission), does not know the model or endpoint (not found), or the
+    /// configuration cannot make a client; otherwise <see cref="CredentialStatus.Unknown"/>. Messages never contain a secret.
+    /// </returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(client);
         try
         {
-            await client.GetResponseAsync("ping", new ChatOptions { MaxOutputTokens = 1 }, cancellationToken).ConfigureAwait(false);
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, "The provider answered a one-token request.");
+            var message = await ProbeCredentialsAsync(provider, client, cancellationToken).ConfigureAwait(false);
+            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, message);
+        }
+        catch (ConfigurationException ex)
+        {
+            return new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, SecretMasker.Redact(ex.Errors[0].Message), ErrorCategory.Authentication);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var failure = Classify(ex);
-            var status = failure.Category is ErrorCategory.Authentication or ErrorCategory.PermissionDenied ? CredentialStatus.Invalid : CredentialStatus.Unknown;
-            return new CredentialCheckResult(provider.Name, status, $"{failure.Category}: {failure.Message}", failure.Category);
+            return failure.Category switch
+            {
+                ErrorCategory.Authentication or ErrorCategory.PermissionDenied =>
+                    new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, $"{failure.Category}: {failure.Message}", failure.Category),
+                ErrorCategory.NotFound =>
+                    new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, $"NotFound: {failure.Message} Check the model '{provider.Model}' and the base URL.", failure.Category),
+                _ => new CredentialCheckResult(provider.Name, CredentialStatus.Unknown, $"{failure.Category}: {failure.Message}", failure.Category),
+            };
         }
     }
 
     /// <summary>Describes a model.</summary>
     /// <param name="model">The model name.</param>
     /// <returns>What the model can do; unknown limits are <see langword="null"/>.</returns>
-    public virtual ProviderModelInfo DescribeModel(string model) =>
-        new(model, ContextWindow: null, MaxOutputTokens: null, SupportsTools: true, SupportsStreaming: true, SupportsJsonOutput: true);
+    public virtual ProviderModelInfo DescribeModel(string model) => ProviderModelInfo.Unknown(model);
+
+    /// <summary>
+    /// Makes the cheapest call that proves the credentials. Throw what the provider throws: <see cref="ValidateCredentialsAsync"/>
+    /// classifies the exception with <see cref="Classify"/> and turns it into a verdict.
+    /// </summary>
+    /// <param name="provider">The provider's options (name, model, key).</param>
+    /// <param name="client">The provider's client.</param>
+    /// <param name="cancellationToken">A token to cancel the probe.</param>
+    /// <returns>A one-line message for the valid verdict, without secrets.</returns>
+    /// <remarks>
+    /// The generic probe sends a one-word prompt with a one-token limit through <paramref name="client"/>. Provider adapters
+    /// override it with a cheaper call (e.g. reading the model); anything they create for it they dispose, and they send
+    /// through the configured <see cref="ProviderFactoryContext.HttpMessageHandler"/>.
+    /// </remarks>
+    protected virtual async Task<string> ProbeCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(client);
+        await client.GetResponseAsync("ping", new ChatOptions { MaxOutputTokens = 1 }, cancellationToken).ConfigureAwait(false);
+        return $"The credentials are accepted and model '{provider.Model}' answered a one-token request.";
+    }
 
     /// <summary>Maps an HTTP status code to a category, the way most providers use status codes.</summary>
     /// <param name="statusCode">The HTTP status code.</param>

@@ -13,4 +13,20 @@ public sealed record ProviderModelInfo(
     int? MaxOutputTokens,
     bool SupportsTools,
     bool SupportsStreaming,
-    bool SupportsJsonOutput);
+    bool SupportsJsonOutput)
+{
+    /// <summary>
+    /// Gets the date the provider retires the model (its end of life), when the provider's official SDK lists the model as
+    /// deprecated; <see langword="null"/> for a current or unknown model. On and after this date requests to the model fail.
+    /// </summary>
+    public DateOnly? RetiresOn { get; init; }
+
+    /// <summary>Gets the model the provider's SDK suggests migrating to, when the model is deprecated and the SDK names one.</summary>
+    public string? Replacement { get; init; }
+
+    /// <summary>Describes a model FlexiAI knows nothing about: no limits, every capability assumed.</summary>
+    /// <param name="model">The model name.</param>
+    /// <returns>The description.</returns>
+    internal static ProviderModelInfo Unknown(string model) =>
+        new(model, ContextWindow: null, MaxOutputTokens: null, SupportsTools: true, SupportsStreaming: true, SupportsJsonOutput: true);
+}

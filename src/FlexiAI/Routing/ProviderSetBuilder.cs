@@ -21,6 +21,7 @@ internal sealed class ProviderSetBuilder(
     public ProviderSet Build(FlexiAIOptions options)
     {
         var providers = new List<RoutedProvider>(options.Providers.Count);
+        ModelDeprecations.WarnOnce(logger, options.Providers, time, clientOptions.ProviderFactories);
 
         // The keys are masked in every text FlexiAI writes for as long as this set can be used.
         var secrets = SecretMasker.RegisterSecrets(options.Providers);
@@ -73,7 +74,7 @@ internal sealed class ProviderSetBuilder(
 
         try
         {
-            var adapter = provider.Adapter ?? factory?.CreateAdapter(provider) ?? ProviderAdapter.Generic;
+            var adapter = provider.Adapter ?? factory?.CreateAdapter(provider, context) ?? ProviderAdapter.Generic;
             var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
             var breakerOptions = options.CircuitBreaker;
             var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);

@@ -39,7 +39,7 @@ public sealed class ConfigurationValidationTests
                 "retry.max_attempts", "retry.backoff_factor", "retry.max_delay", "attempt_timeout",
             ],
             paths);
-        Assert.Contains("\"gpt-4.1-mini\"", problems[0].Message, StringComparison.Ordinal);
+        Assert.Contains("\"gpt-5.4-mini\"", problems[0].Message, StringComparison.Ordinal);
         Assert.Contains("already the name of providers[0]", problems[2].Message, StringComparison.Ordinal);
         Assert.Contains("add \"type\"", problems[3].Message, StringComparison.Ordinal);
         Assert.Contains("Did you mean 'anthropic'?", problems[4].Message, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class EmulatedProvidersFixture : IAsyncLifetime
             Name = kind,
             Type = kind,
             Priority = priority,
-            Model = kind switch { "openai" => "gpt-4.1-mini", "anthropic" => "claude-sonnet-4-5", _ => "gemini-2.0-flash" },
+            Model = kind switch { "openai" => "gpt-5.4-mini", "anthropic" => "claude-sonnet-5-5", _ => "gemini-3.5-flash" },
             ApiKey = kind == "vertexai" ? null : key,
             BaseUrl = Host[kind].BaseUrl,
         };

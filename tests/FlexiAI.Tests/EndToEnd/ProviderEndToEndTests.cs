@@ -371,7 +371,7 @@ public sealed class ProviderEndToEndTests(EmulatedProvidersFixture fixture) : IC
 
         var response = await client.GetResponseAsync("Hi", cancellationToken: Token);
 
-        Assert.Equal("gemini-2.0-flash", response.ModelId);
+        Assert.Equal("gemini-3.5-flash", response.ModelId);
         Assert.False(string.IsNullOrEmpty(response.ResponseId));
         var ratings = Assert.IsType<JsonElement>(response.AdditionalProperties!["vertexai.safety_ratings"]);
         Assert.Equal(JsonValueKind.Array, ratings.ValueKind);

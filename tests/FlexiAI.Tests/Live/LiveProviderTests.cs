@@ -20,9 +20,9 @@ public sealed class LiveProviderTests
 
     public static TheoryData<string, string, string> Providers => new()
     {
-        { "openai", "gpt-4.1-mini", "OPENAI_API_KEY" },
-        { "anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY" },
-        { "vertexai", "gemini-2.0-flash", "GOOGLE_CLOUD_PROJECT" },
+        { "openai", "gpt-5.4-mini", "OPENAI_API_KEY" },
+        { "anthropic", "claude-haiku-5-5", "ANTHROPIC_API_KEY" },
+        { "vertexai", "gemini-3.5-flash", "GOOGLE_CLOUD_PROJECT" },
     };
 
     [Theory]

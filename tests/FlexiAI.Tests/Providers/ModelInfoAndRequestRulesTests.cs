@@ -7,21 +7,38 @@ namespace FlexiAI.Tests.Providers;
 public sealed class ModelInfoAndRequestRulesTests
 {
     [Theory]
-    [InlineData("gpt-4.1-mini", 1_047_576, 32_768)]
-    [InlineData("gpt-4o", 128_000, 16_384)]
-    [InlineData("claude-sonnet-4-5", 1_000_000, 64_000)]
-    [InlineData("claude-3-5-haiku-latest", 200_000, 8_192)]
-    [InlineData("gemini-2.0-flash", 1_048_576, 8_192)]
-    [InlineData("gemini-2.5-pro", 1_048_576, 65_536)]
-    public void Known_models_are_described(string model, int context, int maxOutput)
+    [InlineData("openai", "gpt-5.4-mini", 400_000, 128_000)]
+    [InlineData("openai", "gpt-5.4", 1_050_000, 128_000)]
+    [InlineData("openai", "gpt-4.1-mini", 1_047_576, 32_768)]
+    [InlineData("openai", "gpt-4o", 128_000, 16_384)]
+    [InlineData("anthropic", "claude-sonnet-5-5", 1_000_000, 128_000)]
+    [InlineData("anthropic", "claude-opus-4-5-20251101", 200_000, 64_000)]
+    [InlineData("anthropic", "claude-sonnet-4-5", 1_000_000, 64_000)]
+    [InlineData("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192)]
+    [InlineData("vertexai", "gemini-3.5-flash", 1_048_576, 65_536)]
+    [InlineData("vertexai", "gemini-2.0-flash", 1_048_576, 8_192)]
+    [InlineData("vertexai", "gemini-2.5-pro", 1_048_576, 65_536)]
+    public void Known_models_are_described_by_their_providers_adapter(string type, string model, int context, int maxOutput)
     {
         var options = new FlexiAIOptions();
-        options.Providers.Add(new ProviderOptions { Name = "p", Model = model, ChatClient = new FakeChatClient("p"), Adapter = new OpenAIProviderAdapter() });
+        options.Providers.Add(new ProviderOptions { Name = "p", Type = type, Model = model, ChatClient = new FakeChatClient("p") });
         using var client = new FlexiAIClient(options);
 
         var info = client.GetModelInfo("p");
 
         Assert.Equal((model, context, maxOutput, true, true, true), (info.Model, info.ContextWindow, info.MaxOutputTokens, info.SupportsTools, info.SupportsStreaming, info.SupportsJsonOutput));
+    }
+
+    [Theory]
+    [InlineData("openai", "gpt-5.5")]
+    [InlineData("openai", "claude-sonnet-5-5")]
+    [InlineData("anthropic", "gpt-5.4-mini")]
+    [InlineData("vertexai", "gemini-3.9-flash")]
+    public void A_model_outside_its_providers_known_families_has_no_limits(string type, string model)
+    {
+        var info = ProviderFactory.BuiltIn.Single(f => f.Type == type).DescribeModel(model);
+
+        Assert.Equal((model, null, null, null), (info.Model, info.ContextWindow, info.MaxOutputTokens, info.RetiresOn));
     }
 
     [Fact]

@@ -136,6 +136,47 @@ public sealed class VertexAIClientTests
         Assert.Equal(ErrorCategory.ContextLengthExceeded, new VertexAIProviderAdapter().Classify(error).Category);
     }
 
+    [Fact]
+    public async Task Concurrent_requests_share_one_credential_lookup_and_keep_its_success()
+    {
+        var lookups = 0;
+        var pending = new TaskCompletionSource<Google.Apis.Auth.OAuth2.ITokenAccess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tokens = VertexAIProviderFactory.CachedTokens(() =>
+        {
+            Interlocked.Increment(ref lookups);
+            return pending.Task;
+        });
+
+        var waiting = Enumerable.Range(0, 3).Select(_ => tokens(Token)).ToArray();
+        Assert.Equal(1, lookups);
+        pending.SetResult(new FixedToken("ya29.shared"));
+
+        Assert.All(await Task.WhenAll(waiting), t => Assert.Equal("ya29.shared", t));
+        Assert.Equal("ya29.shared", await tokens(Token));
+        Assert.Equal(1, lookups);
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_stops_waiting_without_cancelling_the_shared_lookup()
+    {
+        var pending = new TaskCompletionSource<Google.Apis.Auth.OAuth2.ITokenAccess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tokens = VertexAIProviderFactory.CachedTokens(() => pending.Task);
+        using var cancel = new CancellationTokenSource();
+
+        var cancelled = tokens(cancel.Token);
+        var other = tokens(Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        pending.SetResult(new FixedToken("ya29.still-good"));
+        Assert.Equal("ya29.still-good", await other);
+    }
+
+    private sealed class FixedToken(string token) : Google.Apis.Auth.OAuth2.ITokenAccess
+    {
+        public Task<string> GetAccessTokenForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default) => Task.FromResult(token);
+    }
+
     private sealed class RecordingHandler(string body, HttpStatusCode status = HttpStatusCode.OK) : HttpMessageHandler
     {
         public string? Authorization { get; private set; }

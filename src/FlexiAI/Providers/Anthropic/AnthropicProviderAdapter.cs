@@ -5,7 +5,8 @@ using Microsoft.Extensions.AI;
 namespace FlexiAI;
 
 /// <summary>Classifies the Anthropic SDK's errors (with <c>Retry-After</c> from FlexiAI's HTTP handler), checks keys by listing models, and describes Claude models.</summary>
-public sealed class AnthropicProviderAdapter : ProviderAdapter
+/// <param name="context">The services the provider's client was created with; its HTTP handler carries the credential check.</param>
+internal sealed class AnthropicProviderAdapter(ProviderFactoryContext context) : ProviderAdapter
 {
     /// <inheritdoc/>
     public override ProviderFailure Classify(Exception exception)
@@ -49,30 +50,20 @@ public sealed class AnthropicProviderAdapter : ProviderAdapter
     }
 
     /// <inheritdoc/>
-    /// <remarks>Lists models (free, no tokens).</remarks>
-    public override async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(provider);
-        try
-        {
-            var sdk = AnthropicProviderFactory.CreateSdkClient(provider, handler: null, TimeProvider.System);
-            await sdk.Models.List(new ModelListParams(), cancellationToken).ConfigureAwait(false);
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, "The key is accepted (models listed).");
-        }
-        catch (ConfigurationException ex)
-        {
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, ex.Errors[0].Message, ErrorCategory.Authentication);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var failure = Classify(ex);
-            var status = failure.Category is ErrorCategory.Authentication or ErrorCategory.PermissionDenied ? CredentialStatus.Invalid : CredentialStatus.Unknown;
-            return new CredentialCheckResult(provider.Name, status, $"{failure.Category}: {failure.Message}", failure.Category);
-        }
-    }
+    public override ProviderModelInfo DescribeModel(string model) => AnthropicModels.Table.Describe(model);
 
     /// <inheritdoc/>
-    public override ProviderModelInfo DescribeModel(string model) => ModelCatalog.Describe(model);
+    /// <remarks>Lists models (free, no tokens).</remarks>
+    protected override async Task<string> ProbeCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        AnthropicProviderFactory.ThrowIfNoKey(provider);
+        var handler = context.HttpMessageHandler;
+        using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        using var sdk = AnthropicProviderFactory.CreateSdkClient(provider, http);
+        await sdk.Models.List(new ModelListParams(), cancellationToken).ConfigureAwait(false);
+        return "The key is accepted (models listed).";
+    }
 
     private static ErrorCategory Categorize(string? errorType, int status, string message)
     {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
 
-/// <summary>Classifies the OpenAI SDK's errors, checks keys by listing models, and describes OpenAI models.</summary>
-public sealed class OpenAIProviderAdapter : ProviderAdapter
+/// <summary>Classifies the OpenAI SDK's errors, checks keys by reading the configured model, and describes OpenAI models.</summary>
+/// <param name="context">The services the provider's client was created with: its clock dates <c>Retry-After</c>, its HTTP handler carries the credential check.</param>
+internal sealed class OpenAIProviderAdapter(ProviderFactoryContext context) : ProviderAdapter
 {
     /// <inheritdoc/>
     public override ProviderFailure Classify(Exception exception)
@@ -53,42 +54,24 @@ public sealed class OpenAIProviderAdapter : ProviderAdapter
         {
             StatusCode = result.Status,
             RequestId = Header("x-request-id"),
-            RetryAfter = ParseRetryAfter(Header("retry-after-ms"), Header("retry-after"), DateTimeOffset.UtcNow),
+            RetryAfter = ParseRetryAfter(Header("retry-after-ms"), Header("retry-after"), context.TimeProvider.GetUtcNow()),
             ShouldRetry = shouldRetry,
         };
     }
 
     /// <inheritdoc/>
-    /// <remarks>Lists models (free, no tokens) and then confirms the configured model exists.</remarks>
-    public override async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(provider);
-        try
-        {
-            var sdk = OpenAIProviderFactory.CreateSdkClient(provider, handler: null);
-            await sdk.GetOpenAIModelClient().GetModelAsync(provider.Model, cancellationToken).ConfigureAwait(false);
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, $"The key is accepted and model '{provider.Model}' is available.");
-        }
-        catch (ConfigurationException ex)
-        {
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, ex.Errors[0].Message, ErrorCategory.Authentication);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var failure = Classify(ex);
-            var status = failure.Category switch
-            {
-                ErrorCategory.Authentication or ErrorCategory.PermissionDenied => CredentialStatus.Invalid,
-                ErrorCategory.NotFound => CredentialStatus.Invalid,
-                _ => CredentialStatus.Unknown,
-            };
-            var message = failure.Category == ErrorCategory.NotFound ? $"The key works but model '{provider.Model}' was not found." : $"{failure.Category}: {failure.Message}";
-            return new CredentialCheckResult(provider.Name, status, message, failure.Category);
-        }
-    }
+    public override ProviderModelInfo DescribeModel(string model) => OpenAIModels.Table.Describe(model);
 
     /// <inheritdoc/>
-    public override ProviderModelInfo DescribeModel(string model) => ModelCatalog.Describe(model);
+    /// <remarks>Reads the configured model (free, no tokens): proves the key and that the model exists.</remarks>
+    protected override async Task<string> ProbeCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        using var http = context.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : null;
+        var sdk = OpenAIProviderFactory.CreateSdkClient(provider, http);
+        await sdk.GetOpenAIModelClient().GetModelAsync(provider.Model, cancellationToken).ConfigureAwait(false);
+        return $"The key is accepted and model '{provider.Model}' is available.";
+    }
 
     private static (string Message, string? Type, string? Code) ReadError(string? body)
     {

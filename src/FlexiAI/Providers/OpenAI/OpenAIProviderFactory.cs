@@ -14,30 +14,63 @@ namespace FlexiAI;
 /// (the value the SDK takes as its endpoint, e.g. <c>https://api.openai.com/v1</c> or an OpenAI-compatible server's
 /// <c>…/v1</c>), <see cref="ProviderOptions.Timeout"/>, and the settings <c>organization</c> and <c>project</c>.
 /// </remarks>
-public sealed class OpenAIProviderFactory : ProviderFactory
+internal sealed class OpenAIProviderFactory : ProviderFactory
 {
+    /// <summary>The variable that holds the API key when the configuration gives none.</summary>
+    public const string ApiKeyVariable = "OPENAI_API_KEY";
+
     /// <inheritdoc/>
     public override string Type => ProviderTypes.OpenAI;
+
+    /// <inheritdoc/>
+    public override string ExampleModel => OpenAIModels.Example;
+
+    /// <inheritdoc/>
+    public override string EnvironmentHint => ApiKeyVariable + "=sk-...";
 
     /// <inheritdoc/>
     public override IChatClient CreateClient(ProviderOptions provider, ProviderFactoryContext context)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(context);
-        var client = CreateSdkClient(provider, context.HttpMessageHandler).GetChatClient(provider.Model).AsIChatClient();
+        var http = context.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : null;
+        var client = CreateSdkClient(provider, http).GetChatClient(provider.Model).AsIChatClient();
         return new ContentCheckingChatClient(new ResponseDataChatClient(client, OpenAIWireRules.ResponseData), provider.Name, Type, OpenAIWireRules.Accepts, "images (data or URL), PDF files and wav/mp3 audio");
     }
 
     /// <inheritdoc/>
-    public override ProviderAdapter CreateAdapter(ProviderOptions provider) => new OpenAIProviderAdapter();
+    public override ProviderAdapter CreateAdapter(ProviderOptions provider, ProviderFactoryContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new OpenAIProviderAdapter(context);
+    }
 
-    internal static OpenAIClient CreateSdkClient(ProviderOptions provider, HttpMessageHandler? handler)
+    /// <inheritdoc/>
+    public override void ApplyEnvironment(ProviderOptions provider, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(environment);
+        ProviderEnvironment.FillApiKey(provider, environment(ApiKeyVariable));
+    }
+
+    /// <inheritdoc/>
+    public override bool IsConfiguredByEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrWhiteSpace(environment(ApiKeyVariable));
+    }
+
+    /// <inheritdoc/>
+    public override ProviderModelInfo DescribeModel(string model) => OpenAIModels.Table.Describe(model);
+
+    /// <summary>Creates the SDK client, sending through <paramref name="http"/> when given (its owner disposes it), else the SDK's shared transport.</summary>
+    internal static OpenAIClient CreateSdkClient(ProviderOptions provider, HttpClient? http)
     {
         if (string.IsNullOrWhiteSpace(provider.ApiKey))
         {
             throw new ConfigurationException(
                 $"providers[name={provider.Name}].api_key",
-                $"Provider '{provider.Name}' (openai) has no API key. Set api_key in the configuration, FLEXIAI_PROVIDERS__{provider.Name.ToUpperInvariant()}__API_KEY, or OPENAI_API_KEY.");
+                $"Provider '{provider.Name}' (openai) has no API key. Set api_key in the configuration, FLEXIAI_PROVIDERS__{provider.Name.ToUpperInvariant()}__API_KEY, or {ApiKeyVariable}.");
         }
 
         var options = new OpenAIClientOptions
@@ -61,9 +94,9 @@ public sealed class OpenAIProviderFactory : ProviderFactory
             options.ProjectId = project;
         }
 
-        if (handler is not null)
+        if (http is not null)
         {
-            options.Transport = new HttpClientPipelineTransport(new HttpClient(handler, disposeHandler: false));
+            options.Transport = new HttpClientPipelineTransport(http);
         }
 
         return new OpenAIClient(new ApiKeyCredential(provider.ApiKey), options);

@@ -1,9 +1,7 @@
-using Microsoft.Extensions.AI;
-
 namespace FlexiAI;
 
-/// <summary>Classifies Vertex AI errors, checks credentials with <c>countTokens</c>, and describes Gemini models.</summary>
-public sealed class VertexAIProviderAdapter : ProviderAdapter
+/// <summary>Classifies Vertex AI errors and describes Gemini models; credentials are checked with the generic one-token request through the provider's client.</summary>
+internal sealed class VertexAIProviderAdapter : ProviderAdapter
 {
     /// <inheritdoc/>
     public override ProviderFailure Classify(Exception exception)
@@ -23,7 +21,7 @@ public sealed class VertexAIProviderAdapter : ProviderAdapter
             "NOT_FOUND" => ErrorCategory.NotFound,
             "UNAVAILABLE" => ErrorCategory.Overloaded,
             "DEADLINE_EXCEEDED" => ErrorCategory.Timeout,
-            "CANCELLED" => ErrorCategory.ServerError,
+            "CANCELLED" => ErrorCategory.Cancelled,
             "INTERNAL" or "UNKNOWN" => ErrorCategory.ServerError,
             "INVALID_ARGUMENT" or "FAILED_PRECONDITION" or "OUT_OF_RANGE" => ErrorCategory.InvalidRequest,
             _ => vertex.StatusCode == 0 ? ErrorCategory.ServerError : CategorizeStatus(vertex.StatusCode),
@@ -47,30 +45,5 @@ public sealed class VertexAIProviderAdapter : ProviderAdapter
     }
 
     /// <inheritdoc/>
-    public override async Task<CredentialCheckResult> ValidateCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(provider);
-        ArgumentNullException.ThrowIfNull(client);
-        try
-        {
-            // The cheapest call that proves the credentials and the model: a one-token response.
-            await client.GetResponseAsync([new ChatMessage(ChatRole.User, "ping")], new ChatOptions { MaxOutputTokens = 1 }, cancellationToken).ConfigureAwait(false);
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Valid, $"The credentials are accepted and model '{provider.Model}' answers.");
-        }
-        catch (ConfigurationException ex)
-        {
-            return new CredentialCheckResult(provider.Name, CredentialStatus.Invalid, ex.Errors[0].Message, ErrorCategory.Authentication);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var failure = Classify(ex);
-            var status = failure.Category is ErrorCategory.Authentication or ErrorCategory.PermissionDenied or ErrorCategory.NotFound
-                ? CredentialStatus.Invalid
-                : CredentialStatus.Unknown;
-            return new CredentialCheckResult(provider.Name, status, $"{failure.Category}: {failure.Message}", failure.Category);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override ProviderModelInfo DescribeModel(string model) => ModelCatalog.Describe(model);
+    public override ProviderModelInfo DescribeModel(string model) => VertexAIModels.Table.Describe(model);
 }

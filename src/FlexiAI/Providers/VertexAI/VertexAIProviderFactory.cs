@@ -16,6 +16,8 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     /// <summary>The OAuth scope Vertex AI needs.</summary>
     public const string Scope = "https://www.googleapis.com/auth/cloud-platform";
 
+    private const string ProjectVariable = "GOOGLE_CLOUD_PROJECT";
+
     private static readonly string[] HarmCategories =
         ["HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH", "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT", "HARM_CATEGORY_CIVIC_INTEGRITY"];
 
@@ -38,6 +40,12 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     public override string Type => ProviderTypes.VertexAI;
 
     /// <inheritdoc/>
+    public override string ExampleModel => VertexAIModels.Example;
+
+    /// <inheritdoc/>
+    public override string EnvironmentHint => ProjectVariable + "=my-project";
+
+    /// <inheritdoc/>
     public override IChatClient CreateClient(ProviderOptions provider, ProviderFactoryContext context)
     {
         ArgumentNullException.ThrowIfNull(provider);
@@ -51,7 +59,29 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     }
 
     /// <inheritdoc/>
-    public override ProviderAdapter CreateAdapter(ProviderOptions provider) => new VertexAIProviderAdapter();
+    public override ProviderAdapter CreateAdapter(ProviderOptions provider, ProviderFactoryContext context) => new VertexAIProviderAdapter();
+
+    /// <inheritdoc/>
+    /// <remarks>Fills <c>config.project</c> from <c>GOOGLE_CLOUD_PROJECT</c>, <c>config.location</c> from <c>GOOGLE_CLOUD_LOCATION</c> and <c>config.credentials_file</c> from <c>GOOGLE_APPLICATION_CREDENTIALS</c>.</remarks>
+    public override void ApplyEnvironment(ProviderOptions provider, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(environment);
+        ProviderEnvironment.FillSetting(provider, "project", environment(ProjectVariable));
+        ProviderEnvironment.FillSetting(provider, "location", environment("GOOGLE_CLOUD_LOCATION"));
+        ProviderEnvironment.FillSetting(provider, "credentials_file", environment("GOOGLE_APPLICATION_CREDENTIALS"));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A project is enough: credentials then come from Application Default Credentials.</remarks>
+    public override bool IsConfiguredByEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrWhiteSpace(environment(ProjectVariable));
+    }
+
+    /// <inheritdoc/>
+    public override ProviderModelInfo DescribeModel(string model) => VertexAIModels.Table.Describe(model);
 
     internal static VertexAIEndpoint CreateEndpoint(ProviderOptions provider, Func<CancellationToken, Task<string>>? accessToken)
     {
@@ -63,7 +93,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
         {
             throw new ConfigurationException(
                 $"providers[name={provider.Name}].config.project",
-                $"Provider '{provider.Name}' (vertexai) needs a Google Cloud project: set config.project or GOOGLE_CLOUD_PROJECT (or an api_key for express mode).");
+                $"Provider '{provider.Name}' (vertexai) needs a Google Cloud project: set config.project or {ProjectVariable} (or an api_key for express mode).");
         }
 
         var host = provider.BaseUrl?.AbsoluteUri.TrimEnd('/')
@@ -93,19 +123,27 @@ public sealed class VertexAIProviderFactory : ProviderFactory
         return new VertexAIEndpoint { ModelUrl = modelUrl, ApiKey = apiKey, AccessToken = token };
     }
 
-    private static Func<CancellationToken, Task<string>> GoogleTokens(string? credentialsFile)
-    {
-        // Resolved on first use (no I/O while the client is built), then cached; the library refreshes tokens.
-        var credential = new Lazy<Task<ITokenAccess>>(async () =>
+    private static Func<CancellationToken, Task<string>> GoogleTokens(string? credentialsFile) =>
+        CachedTokens(async () =>
         {
             var google = credentialsFile is null
                 ? await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false)
                 : CredentialFactory.FromFile<ServiceAccountCredential>(credentialsFile).ToGoogleCredential();
             return google.CreateScoped(Scope);
         });
+
+    /// <summary>
+    /// Access tokens from a credential looked up on first use (no I/O while the client is built). A found credential is kept
+    /// (the Google library refreshes its tokens); a failed lookup is not: the next request looks again, so one transient
+    /// failure does not break every later request. Concurrent requests share one lookup in flight.
+    /// </summary>
+    internal static Func<CancellationToken, Task<string>> CachedTokens(Func<Task<ITokenAccess>> lookup)
+    {
+        var credential = new RetryingLookup<ITokenAccess>(lookup);
         return async cancellationToken =>
         {
-            var access = await credential.Value.ConfigureAwait(false);
+            // The shared lookup takes no token; a cancelled caller stops waiting for it without cancelling it for others.
+            var access = await credential.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             return await access.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         };
     }
