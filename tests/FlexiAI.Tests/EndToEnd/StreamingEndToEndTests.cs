@@ -14,12 +14,18 @@ public sealed class StreamingEndToEndTests(EmulatedProvidersFixture fixture) : I
 
     private static string Expected(string kind, string said) => $"Hello from {kind}. You said: \"{said}\". This is a deterministic reply from the FlexiAI emulator.";
 
-    private FlexiAIOptions Options(string kind, MidStreamPolicy policy = MidStreamPolicy.Fail)
+    private FlexiAIOptions Options(string kind, MidStreamPolicy policy = MidStreamPolicy.Fail, bool shortLimits = true)
     {
         var options = fixture.Options(kind, Backup(kind));
-        // Short limits on the faulty provider only: the backup keeps the defaults, so a slow CI machine cannot fail it too.
-        options.Providers[0].FirstTokenTimeout = TimeSpan.FromMilliseconds(500);
-        options.Providers[0].IdleTimeout = TimeSpan.FromMilliseconds(500);
+        if (shortLimits)
+        {
+            // Short limits on the faulty provider only, for the stall tests: the backup keeps the defaults, so a slow CI
+            // machine cannot fail it too. Tests about other faults keep the defaults, so a slow first token on a busy
+            // machine cannot turn their fault into a silent failover.
+            options.Providers[0].FirstTokenTimeout = TimeSpan.FromMilliseconds(500);
+            options.Providers[0].IdleTimeout = TimeSpan.FromMilliseconds(500);
+        }
+
         options.Streaming.MidStreamPolicy = policy;
         return options;
     }
@@ -85,7 +91,7 @@ public sealed class StreamingEndToEndTests(EmulatedProvidersFixture fixture) : I
     [MemberData(nameof(Providers))]
     public async Task A_stream_cut_without_its_terminal_event_is_a_failure_never_a_success(string kind)
     {
-        using var client = EmulatedProvidersFixture.Client(Options(kind));
+        using var client = EmulatedProvidersFixture.Client(Options(kind, shortLimits: false));
         fixture.Host[kind].Faults.FailNext(1, Fault.Truncate(afterChunks: 3));
 
         var error = await Assert.ThrowsAsync<StreamInterruptedException>(() => ReadAsync(client, [new(ChatRole.User, "Hi")]));
@@ -101,7 +107,7 @@ public sealed class StreamingEndToEndTests(EmulatedProvidersFixture fixture) : I
     public async Task A_mid_stream_error_event_is_a_failure_with_its_category(string kind, ErrorCategory category)
     {
         // OpenAI's SDK drops a `data: {"error":…}` payload; FlexiAI still sees the missing terminal event (network).
-        using var client = EmulatedProvidersFixture.Client(Options(kind));
+        using var client = EmulatedProvidersFixture.Client(Options(kind, shortLimits: false));
         fixture.Host[kind].Faults.FailNext(1, Fault.StreamError(afterChunks: 2, statusCode: kind == "anthropic" ? 529 : 503));
 
         var error = await Assert.ThrowsAsync<StreamInterruptedException>(() => ReadAsync(client, [new(ChatRole.User, "Hi")]));
@@ -146,7 +152,7 @@ public sealed class StreamingEndToEndTests(EmulatedProvidersFixture fixture) : I
     [MemberData(nameof(Providers))]
     public async Task Continue_resumes_on_the_next_provider_without_gap_or_duplicate(string kind)
     {
-        using var client = EmulatedProvidersFixture.Client(Options(kind, MidStreamPolicy.Continue));
+        using var client = EmulatedProvidersFixture.Client(Options(kind, MidStreamPolicy.Continue, shortLimits: false));
         fixture.Host[kind].Faults.FailNext(1, Fault.StreamError(afterChunks: 3, statusCode: 503));
         var prefix = $"Hello from {kind}. ";
 
