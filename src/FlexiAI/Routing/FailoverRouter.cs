@@ -28,7 +28,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var state = await StartAsync(set, list, options, streaming: false, cancellationToken).ConfigureAwait(false);
             try
             {
-                var opened = await RunAsync(set, state, set.Ordered, list, GetResponse, startAt: 0, mayWait: true, streaming: false).ConfigureAwait(false);
+                var opened = await RunAsync(set, state, set.Ordered, list, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false).ConfigureAwait(false);
                 if (opened is not { } attempt)
                 {
                     throw AllFailed(state, reason: null);
@@ -70,6 +70,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var startAt = 0;
             var text = new StreamText();
             ProviderException? interruption = null;
+            RoutedProvider? failedProvider = null;
             while (true)
             {
                 // Open a stream on the first provider (from startAt) that delivers a first update; failures before it are invisible.
@@ -77,7 +78,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 Exception? stop = null;
                 try
                 {
-                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, mayWait: !text.Visible, streaming: true).ConfigureAwait(false);
+                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, failedProvider, mayWait: !text.Visible, streaming: true).ConfigureAwait(false);
                 }
                 catch (FlexiAIException ex) when (text.Visible && ex is not StreamInterruptedException)
                 {
@@ -186,6 +187,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
 
                 startAt = attempt.Index + 1;
+                failedProvider = provider;
             }
         }
         finally
@@ -209,12 +211,11 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Opened<T>?> RunAsync<T>(
-        ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, bool mayWait, bool streaming)
+        ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, RoutedProvider? previous, bool mayWait, bool streaming)
     {
         var waitBudget = mayWait ? set.Options.WaitForRecovery : TimeSpan.Zero;
         while (true)
         {
-            RoutedProvider? previous = null;
             for (var index = startAt; index < ordered.Length; index++)
             {
                 var provider = ordered[index];

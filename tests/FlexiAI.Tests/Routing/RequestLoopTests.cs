@@ -228,6 +228,21 @@ public class RequestLoopTests
     }
 
     [Fact]
+    public async Task Stream_FailingBeforeVisibleText_RaisesTheFailoverHook()
+    {
+        var a = FakeChatClient.Answering("a");
+        a.StreamChunks = ["", "never"];
+        a.StreamFailure = (i, _) => i == 1 ? new HttpRequestException("reset", null, HttpStatusCode.BadGateway) : null;
+        var b = FakeChatClient.Answering("b");
+        var failovers = new List<string>();
+        var hooks = new FlexiAIHooks().OnFailover((c, _) => { failovers.Add($"{c.Provider}->{c.NextProvider}"); return ValueTask.CompletedTask; });
+        using var client = TestClients.Create(TestClients.Options(a, b), hooks: hooks);
+
+        Assert.Equal("Hello", await Consume(client.GetStreamingResponseAsync(Conversation)));
+        Assert.Equal(["a->b"], failovers);
+    }
+
+    [Fact]
     public async Task Reload_KeepsTheChosenPrimary()
     {
         var options = TestClients.Options(FakeChatClient.Answering("a"), FakeChatClient.Answering("b"));
