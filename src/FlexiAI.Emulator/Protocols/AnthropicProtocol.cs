@@ -267,7 +267,7 @@ internal sealed class AnthropicProtocol : ProtocolHandler
             return Model(model).ToJsonString(Wire.Options);
         }
 
-        string[] ids = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-3-5-haiku-latest"];
+        string[] ids = ["claude-sonnet-5-5", "claude-haiku-5-5", "claude-sonnet-4-5", "claude-opus-4-1", "claude-3-5-haiku-latest"];
         return new JsonObject
         {
             ["data"] = new JsonArray([.. ids.Select(Model)]),

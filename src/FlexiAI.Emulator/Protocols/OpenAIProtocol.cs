@@ -243,7 +243,7 @@ internal sealed class OpenAIProtocol : ProtocolHandler
             return Model(model).ToJsonString(Wire.Options);
         }
 
-        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray(Model("gpt-4.1"), Model("gpt-4.1-mini"), Model("gpt-4o"), Model("gpt-4o-mini")) }.ToJsonString(Wire.Options);
+        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray(Model("gpt-5.4"), Model("gpt-5.4-mini"), Model("gpt-4.1"), Model("gpt-4.1-mini"), Model("gpt-4o"), Model("gpt-4o-mini")) }.ToJsonString(Wire.Options);
     }
 
     private static string Id(EmulatedReply reply) => $"chatcmpl-emu{reply.Sequence:D6}";
