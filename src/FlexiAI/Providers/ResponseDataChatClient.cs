@@ -11,15 +11,35 @@ internal sealed class ResponseDataChatClient : DelegatingChatClient
     public ResponseDataChatClient(IChatClient inner, Func<object?, IEnumerable<KeyValuePair<string, object?>>> extract)
         : base(inner) => _extract = extract;
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Gets or sets whether the caller copies the data itself, right after its own await of the response (<see cref="CopyTo"/>).
+    /// Then <see cref="GetResponseAsync"/> passes responses through and this layer adds no async step of its own. FlexiAI's router
+    /// can take this over for the clients it created (find the layer with <c>GetService(typeof(ResponseDataChatClient))</c>).
+    /// Streams are unaffected: they always copy here, once per stream.
+    /// </summary>
+    internal bool CopiedByCaller { get; set; }
+
+    /// <summary>Copies the provider-specific data of <paramref name="response"/>'s raw representation into its <c>AdditionalProperties</c>.</summary>
+    /// <param name="response">A response this client's inner client returned.</param>
+    internal void CopyTo(ChatResponse response) => Copy(response, _extract);
+
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var (key, value) in _extract(response.RawRepresentation))
+        if (CopiedByCaller)
         {
-            (response.AdditionalProperties ??= [])[key] = value;
+            return base.GetResponseAsync(messages, options, cancellationToken);
         }
 
-        return response;
+        // The pending call is awaited by a static helper whose state machine holds only the task and the extractor (a smaller
+        // box than an async override capturing every argument); a response that is already there needs no box at all.
+        var pending = base.GetResponseAsync(messages, options, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Copy(pending.Result, _extract);
+            return pending;
+        }
+
+        return CopyWhenDoneAsync(pending, _extract);
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -40,6 +60,26 @@ internal sealed class ResponseDataChatClient : DelegatingChatClient
             }
 
             yield return update;
+        }
+    }
+
+    private static async Task<ChatResponse> CopyWhenDoneAsync(Task<ChatResponse> pending, Func<object?, IEnumerable<KeyValuePair<string, object?>>> extract)
+    {
+        var response = await pending.ConfigureAwait(false);
+        Copy(response, extract);
+        return response;
+    }
+
+    private static void Copy(ChatResponse response, Func<object?, IEnumerable<KeyValuePair<string, object?>>> extract)
+    {
+        if (response.RawRepresentation is not { } raw)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in extract(raw))
+        {
+            (response.AdditionalProperties ??= [])[key] = value;
         }
     }
 }
