@@ -22,6 +22,9 @@ switch (args.Length > 0 ? args[0] : null)
     case "loopback-alloc":
         // loopback-alloc [requests per variant=40000] [types shown=30] [--provider openai|anthropic]
         return await LoopbackAllocationTrace.RunAsync(Arg(args, 1, 40_000), Arg(args, 2, 30), Provider(args));
+    case "loopback-split":
+        // loopback-split [repeats=5] [rounds=40] [requests per block=25]: before / inside / after the SDK call, in place
+        return await LoopbackSplit.RunAsync(Arg(args, 1, 5), Arg(args, 2, 40), Arg(args, 3, 25));
     case "loopback-loop":
         // loopback-loop VARIANT [requests=60000] [--provider openai|anthropic]: one ladder step in a loop, to profile from outside
         return await LoopbackPaired.RunLoopAsync(args.Length > 1 ? args[1] : "FlexiAI", Arg(args, 2, 60_000), Provider(args));

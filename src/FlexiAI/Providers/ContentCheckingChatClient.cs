@@ -69,16 +69,28 @@ internal sealed class ContentCheckingChatClient : DelegatingChatClient
     private void Check(ChatMessage message, int index)
     {
         var contents = message.Contents;
-        for (var c = 0; c < contents.Count; c++)
+        if (contents is List<AIContent> list)
         {
-            var content = contents[c];
-
-            // Text is by far the most common content: one exact type comparison and on.
-            if (content.GetType() == typeof(TextContent) || content is not (DataContent or UriContent) || _accepts(content))
+            var span = CollectionsMarshal.AsSpan(list);
+            for (var c = 0; c < span.Length; c++)
             {
-                continue;
+                Check(span[c], index, c);
             }
 
+            return;
+        }
+
+        for (var c = 0; c < contents.Count; c++)
+        {
+            Check(contents[c], index, c);
+        }
+    }
+
+    private void Check(AIContent content, int index, int c)
+    {
+        // Text is by far the most common content: one exact type comparison and on.
+        if (content.GetType() != typeof(TextContent) && content is DataContent or UriContent && !_accepts(content))
+        {
             var media = content is DataContent d ? d.MediaType : ((UriContent)content).MediaType;
             var form = content is DataContent ? "data" : "a URL";
             throw new RequestValidationException(

@@ -8,12 +8,15 @@ public sealed class ProviderWrapperTests
 {
     private static readonly object Raw = new();
 
-    private static IEnumerable<KeyValuePair<string, object?>> Extract(object? raw)
+    private static bool Extract(object raw, ref AdditionalPropertiesDictionary? properties)
     {
-        if (ReferenceEquals(raw, Raw))
+        if (!ReferenceEquals(raw, Raw))
         {
-            yield return new("fingerprint", "fp_1");
+            return false;
         }
+
+        (properties ??= [])["fingerprint"] = "fp_1";
+        return true;
     }
 
     private static ChatResponse RawResponse() => new(new ChatMessage(ChatRole.Assistant, "hi")) { RawRepresentation = Raw };
