@@ -1,12 +1,34 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using FlexiAI;
 using FlexiAI.Benchmarks;
 
-if (args.Length > 0 && args[0] == "emulator-throughput")
-{
-    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
-    var concurrency = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32;
-    return await EmulatorThroughput.RunAsync(TimeSpan.FromSeconds(seconds), concurrency);
-}
+static int Arg(string[] args, int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
-BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
-return 0;
+static string Provider(string[] args) =>
+    Array.IndexOf(args, "--provider") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : ProviderTypes.OpenAI;
+
+switch (args.Length > 0 ? args[0] : null)
+{
+    case "emulator-throughput":
+        return await EmulatorThroughput.RunAsync(TimeSpan.FromSeconds(Arg(args, 1, 10)), Arg(args, 2, 32));
+    case "loopback-latency":
+        // loopback-latency [repeats=5] [rounds=40] [requests per block=25] [--provider openai|anthropic]
+        return await LoopbackPaired.RunLatencyAsync(Arg(args, 1, 5), Arg(args, 2, 40), Arg(args, 3, 25), Provider(args));
+    case "loopback-throughput":
+        // loopback-throughput [rounds=6] [seconds per side=3] [concurrency=256] [--provider openai|anthropic]
+        return await LoopbackPaired.RunThroughputAsync(Arg(args, 1, 6), TimeSpan.FromSeconds(Arg(args, 2, 3)), Arg(args, 3, 256), Provider(args));
+    case "loopback-alloc":
+        // loopback-alloc [requests per variant=40000] [types shown=30] [--provider openai|anthropic]
+        return await LoopbackAllocationTrace.RunAsync(Arg(args, 1, 40_000), Arg(args, 2, 30), Provider(args));
+    case "loopback-split":
+        // loopback-split [repeats=5] [rounds=40] [requests per block=25]: before / inside / after the SDK call, in place
+        return await LoopbackSplit.RunAsync(Arg(args, 1, 5), Arg(args, 2, 40), Arg(args, 3, 25));
+    case "loopback-loop":
+        // loopback-loop VARIANT [requests=60000] [--provider openai|anthropic]: one ladder step in a loop, to profile from outside
+        return await LoopbackPaired.RunLoopAsync(args.Length > 1 ? args[1] : "FlexiAI", Arg(args, 2, 60_000), Provider(args));
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
+        return 0;
+}

@@ -14,13 +14,17 @@ internal static class AnthropicWireRules
     };
 
 
-    /// <summary>Anthropic: <c>stop_sequence</c> (which stop sequence ended the message) and the raw <c>stop_reason</c>.</summary>
-    public static IEnumerable<KeyValuePair<string, object?>> ResponseData(object? raw)
+    /// <summary>Anthropic: <c>stop_sequence</c> (which stop sequence ended the message) and the raw <c>stop_reason</c>, into <paramref name="properties"/>; returns whether it copied anything.</summary>
+    public static bool ResponseData(object raw, ref AdditionalPropertiesDictionary? properties)
     {
-        if (raw is global::Anthropic.Models.Messages.Message message)
+        if (raw is not global::Anthropic.Models.Messages.Message message)
         {
-            yield return new("stop_sequence", message.StopSequence);
-            yield return new("stop_reason", message.StopReason?.ToString());
+            return false;
         }
+
+        properties ??= [];
+        properties["stop_sequence"] = message.StopSequence;
+        properties["stop_reason"] = message.StopReason?.ToString();
+        return true;
     }
 }

@@ -14,8 +14,8 @@ internal static class OpenAIWireRules
     };
 
 
-    /// <summary>OpenAI: <c>system_fingerprint</c> from a completion or a stream chunk.</summary>
-    public static IEnumerable<KeyValuePair<string, object?>> ResponseData(object? raw)
+    /// <summary>OpenAI: <c>system_fingerprint</c> from a completion or a stream chunk, into <paramref name="properties"/>; returns whether it copied anything.</summary>
+    public static bool ResponseData(object raw, ref AdditionalPropertiesDictionary? properties)
     {
         var fingerprint = raw switch
         {
@@ -23,9 +23,12 @@ internal static class OpenAIWireRules
             global::OpenAI.Chat.StreamingChatCompletionUpdate update => update.SystemFingerprint,
             _ => null,
         };
-        if (fingerprint is not null)
+        if (fingerprint is null)
         {
-            yield return new("system_fingerprint", fingerprint);
+            return false;
         }
+
+        (properties ??= [])["system_fingerprint"] = fingerprint;
+        return true;
     }
 }
