@@ -71,8 +71,8 @@ internal sealed class LoopbackFixture : IAsyncDisposable
         // Direct: the SDK client the factory builds, with the same options (retries off, same transport: the SDK's default).
         var time = TimeProvider.System;
         IChatClient direct = providerType == ProviderTypes.OpenAI
-            ? OpenAIProviderFactory.CreateSdkClient(provider, handler: null).GetChatClient(provider.Model).AsIChatClient()
-            : AnthropicProviderFactory.CreateSdkClient(provider, handler: null, time).AsIChatClient(provider.Model, AnthropicProviderFactory.DefaultMaxOutputTokens);
+            ? OpenAIProviderFactory.CreateSdkClient(provider, http: null).GetChatClient(provider.Model).AsIChatClient()
+            : AnthropicProviderFactory.CreateSdkClient(provider, new HttpClient { Timeout = Timeout.InfiniteTimeSpan }).AsIChatClient(provider.Model, AnthropicProviderFactory.DefaultMaxOutputTokens);
         ProviderFactory factory = providerType == ProviderTypes.OpenAI ? new OpenAIProviderFactory() : new AnthropicProviderFactory();
         var wrapped = factory.CreateClient(provider, new ProviderFactoryContext(time, NullLoggerFactory.Instance, HttpMessageHandler: null));
 

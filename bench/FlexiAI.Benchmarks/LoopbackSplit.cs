@@ -22,13 +22,13 @@ internal static class LoopbackSplit
         await using var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard()).ConfigureAwait(false);
         emulator["openai"].Options.JournalCapacity = 100;
         var provider = new ProviderOptions { Name = "openai", Type = ProviderTypes.OpenAI, Priority = 1, Model = "gpt-4.1-mini", ApiKey = "bench", BaseUrl = emulator["openai"].BaseUrl };
-        using var stamps = new StampingChatClient(OpenAIProviderFactory.CreateSdkClient(provider, handler: null).GetChatClient(provider.Model).AsIChatClient());
+        using var stamps = new StampingChatClient(OpenAIProviderFactory.CreateSdkClient(provider, http: null).GetChatClient(provider.Model).AsIChatClient());
 
         // The same wrappers the OpenAI factory puts around the SDK client, here around the stopwatch layer.
         using var wrapped = new ContentCheckingChatClient(new ResponseDataChatClient(stamps, OpenAIWireRules.ResponseData), provider.Name, ProviderTypes.OpenAI, OpenAIWireRules.Accepts, "images");
         var options = new FlexiAIOptions();
         options.Retry.MaxAttempts = 1;
-        options.Providers.Add(new ProviderOptions { Name = provider.Name, Type = ProviderTypes.OpenAI, Priority = 1, Model = provider.Model, ChatClient = wrapped, Adapter = new OpenAIProviderAdapter() });
+        options.Providers.Add(new ProviderOptions { Name = provider.Name, Type = ProviderTypes.OpenAI, Priority = 1, Model = provider.Model, ChatClient = wrapped, Adapter = new OpenAIProviderAdapter(new ProviderFactoryContext(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null)) });
         using var flexiAI = new FlexiAIClient(options);
         List<ChatMessage> messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "What is a circuit breaker?")];
         (string Name, IChatClient Client)[] variants = [("direct", stamps), ("wrappers", wrapped), ("FlexiAI", flexiAI)];
