@@ -12,15 +12,17 @@ internal sealed class AttemptDeadline : IDisposable
 
     private readonly CancellationTokenSource _cts;
     private readonly CancellationTokenRegistration _callerRegistration;
-    private readonly TimeProvider _time;
+    private readonly DeadlinePool _pool;
     private readonly RequestState _request;
+    private int _disposed;
 
-    public AttemptDeadline(TimeProvider time, RequestState request, TimeSpan timeout, string description)
+    public AttemptDeadline(DeadlinePool pool, RequestState request, TimeSpan timeout, string description)
     {
-        _time = time;
+        _pool = pool;
         _request = request;
         Description = description;
-        _cts = new CancellationTokenSource(Bound(timeout, request.Remaining(time)), time);
+        _cts = pool.Rent();
+        _cts.CancelAfter(Bound(timeout, request.Remaining(pool.Time)));
         var callerToken = request.CallerToken;
         if (callerToken.CanBeCanceled)
         {
@@ -42,20 +44,22 @@ internal sealed class AttemptDeadline : IDisposable
     public void Rearm(TimeSpan timeout, string description)
     {
         Description = description;
-        try
+        if (Volatile.Read(ref _disposed) == 0)
         {
-            _cts.CancelAfter(Bound(timeout, _request.Remaining(_time)));
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt already ended.
+            _cts.CancelAfter(Bound(timeout, _request.Remaining(_pool.Time)));
         }
     }
 
+    /// <summary>Ends the attempt: its source goes back to the pool (reset) unless it fired.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _callerRegistration.Dispose();
-        _cts.Dispose();
+        _pool.Return(_cts);
     }
 
     /// <summary>The earlier of the attempt's limit and what is left of the request, as a delay a timer accepts.</summary>

@@ -10,6 +10,8 @@ namespace FlexiAI;
 /// </summary>
 internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, EventSink sink, Random random)
 {
+    private readonly DeadlinePool _deadlines = new(time);
+
     private static readonly AttemptFunc<ChatResponse> GetResponse =
         static (provider, messages, options, _, token) => new ValueTask<ChatResponse>(provider.Client.GetResponseAsync(messages, options, token));
 
@@ -18,7 +20,11 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     /// <summary>One attempt against one provider: get a response, or open a stream up to its first update.</summary>
     internal delegate ValueTask<T> AttemptFunc<T>(RoutedProvider provider, IList<ChatMessage> messages, ChatOptions? options, int attempt, CancellationToken token);
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        GetResponseCoreAsync(messages, options, cancellationToken).AsTask();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ChatResponse> GetResponseCoreAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var list = RequestValidator.Validate(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -357,8 +363,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         }
 
         return streaming
-            ? new AttemptDeadline(time, state, provider.FirstTokenTimeout, provider.FirstTokenDescription)
-            : new AttemptDeadline(time, state, provider.AttemptTimeout, provider.AttemptDescription);
+            ? new AttemptDeadline(_deadlines, state, provider.FirstTokenTimeout, provider.FirstTokenDescription)
+            : new AttemptDeadline(_deadlines, state, provider.AttemptTimeout, provider.AttemptDescription);
     }
 
     /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
