@@ -17,8 +17,8 @@ switch (args.Length > 0 ? args[0] : null)
         // loopback-latency [repeats=5] [rounds=40] [requests per block=25] [--provider openai|anthropic]
         return await LoopbackPaired.RunLatencyAsync(Arg(args, 1, 5), Arg(args, 2, 40), Arg(args, 3, 25), Provider(args));
     case "loopback-throughput":
-        // loopback-throughput [rounds=6] [seconds per side=3] [concurrency=256] [--provider openai|anthropic]
-        return await LoopbackPaired.RunThroughputAsync(Arg(args, 1, 6), TimeSpan.FromSeconds(Arg(args, 2, 3)), Arg(args, 3, 256), Provider(args));
+        // loopback-throughput [rounds=10] [seconds per side=2] [concurrency=256] [--provider openai|anthropic]
+        return await LoopbackPaired.RunThroughputAsync(Arg(args, 1, 10), TimeSpan.FromSeconds(Arg(args, 2, 2)), Arg(args, 3, 256), Provider(args));
     case "loopback-alloc":
         // loopback-alloc [requests per variant=40000] [types shown=30] [--provider openai|anthropic]
         return await LoopbackAllocationTrace.RunAsync(Arg(args, 1, 40_000), Arg(args, 2, 30), Provider(args));
