@@ -52,9 +52,7 @@ public sealed class FlexiAIClient : IChatClient
 
         Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
         _status = new StatusSubscriber(change => CircuitStateChanged?.Invoke(this, change), () => CircuitStateChanged is not null);
-        var sink = logger is NullLogger
-            ? new EventSink(logger, _status, new HooksSubscriber(Hooks, time, logger))
-            : new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger));
+        var sink = new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger));
         var store = prepared.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
         var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink);

@@ -49,7 +49,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             }
             catch (Exception ex)
             {
-                await CompleteAsync(state, (ex as FlexiAIException)?.Route ?? state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
+                await FailAsync(state, ex).ConfigureAwait(false);
                 throw;
             }
         }
@@ -93,14 +93,14 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
                 catch (Exception ex)
                 {
-                    await CompleteAsync(state, (ex as FlexiAIException)?.Route ?? state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
+                    await FailAsync(state, ex).ConfigureAwait(false);
                     throw;
                 }
 
                 if (opened is not { } attempt)
                 {
                     stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : AllFailed(state, reason: null);
-                    await CompleteAsync(state, ((FlexiAIException)stop).Route!, null, stop).ConfigureAwait(false);
+                    await FailAsync(state, stop).ConfigureAwait(false);
                     throw stop;
                 }
 
@@ -126,7 +126,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                         current = null;
                         await DisposeAsync(attempt).ConfigureAwait(false);
                         await CancelledAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started).ConfigureAwait(false);
-                        await CompleteAsync(state, state.BuildRoute(time, null), null, ex).ConfigureAwait(false);
+                        await FailAsync(state, ex).ConfigureAwait(false);
                         throw;
                     }
                     catch (Exception ex)
@@ -176,7 +176,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     Exception error = text.Visible
                         ? Interrupted(state, text, reason!, failed.Error)
                         : Stop(state, failed.Error, decision);
-                    await CompleteAsync(state, ((FlexiAIException)error).Route!, null, error).ConfigureAwait(false);
+                    await FailAsync(state, error).ConfigureAwait(false);
                     throw error;
                 }
 
@@ -270,8 +270,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     deadline.Dispose();
                     var decision = RetryDecision.Decide(new FailureFacts(
                         failed.Policy, failed.Error.IsRetryable, number, provider.MaxAttempts, passes.IsProbe,
-                        provider.Breaker.Snapshot.State == CircuitState.Closed, failed.Error.RetryAfter, set.Options.Retry.MaxRetryAfter,
-                        NeedsBackoff(failed.Error, number, provider, passes) ? RetryDecision.Backoff(set.Options.Retry, number, random.NextDouble()) : TimeSpan.Zero,
+                        provider.Breaker.Snapshot.State == CircuitState.Closed, failed.Error.RetryAfter, set.Options.Retry, random.NextDouble(),
                         state.Remaining(time), failed.RequestTimedOut));
                     await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
                     if (decision.Kind == AttemptDecisionKind.Stop)
@@ -516,6 +515,12 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             ? sink.PublishAsync(new RequestCompleted(state, route, response, error), error is null ? state.CallerToken : CancellationToken.None)
             : default;
 
+    /// <summary>Reports a request that ends with <paramref name="error"/>; its route is the exception's, or built only when someone listens.</summary>
+    private ValueTask FailAsync(RequestState state, Exception error) =>
+        sink.Wants(RequestEventKinds.RequestCompleted)
+            ? CompleteAsync(state, (error as FlexiAIException)?.Route ?? state.BuildRoute(time, null), null, error)
+            : default;
+
     private FlexiAIException Stop(RequestState state, ProviderException error, AttemptDecision decision)
     {
         if (decision.StopReason == StopReason.RequestTimeout)
@@ -532,9 +537,6 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
     private StreamInterruptedException Interrupted(RequestState state, StreamText text, string reason, ProviderException? cause) =>
         new(text.ToString(), text.Usage, state.BuildRoute(time, null), reason, cause);
-
-    private static bool NeedsBackoff(ProviderException error, int number, RoutedProvider provider, GatePasses passes) =>
-        error.RetryAfter is null && error.IsRetryable && number < provider.MaxAttempts && !passes.IsProbe;
 
     private static bool IsCallerCancellation(Exception exception, RequestState state) =>
         exception is OperationCanceledException && state.CallerToken.IsCancellationRequested;

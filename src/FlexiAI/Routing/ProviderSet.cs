@@ -89,11 +89,7 @@ internal sealed class ProviderSet
 
         foreach (var provider in Providers)
         {
-            provider.Breaker.Dispose();
-            if (provider.OwnsClient)
-            {
-                provider.Client.Dispose();
-            }
+            provider.DisposeOwned();
         }
 
         _secrets.Dispose();

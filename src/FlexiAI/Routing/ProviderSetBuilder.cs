@@ -37,11 +37,7 @@ internal sealed class ProviderSetBuilder(
             secrets.Dispose();
             foreach (var created in providers)
             {
-                created.Breaker.Dispose();
-                if (created.OwnsClient)
-                {
-                    created.Client.Dispose();
-                }
+                created.DisposeOwned();
             }
 
             throw;
@@ -53,7 +49,7 @@ internal sealed class ProviderSetBuilder(
     private RoutedProvider Create(FlexiAIOptions options, int index)
     {
         var provider = options.Providers[index];
-        var factory = provider.ChatClient is null || provider.Adapter is null ? FindFactory(provider.EffectiveType) : null;
+        var factory = provider.ChatClient is null || provider.Adapter is null ? BuiltInProviderFactories.Find(provider.EffectiveType, clientOptions.ProviderFactories) : null;
         IChatClient client;
         var owns = false;
         if (provider.ChatClient is { } given)
@@ -106,10 +102,6 @@ internal sealed class ProviderSetBuilder(
             throw;
         }
     }
-
-    private ProviderFactory? FindFactory(string type) =>
-        clientOptions.ProviderFactories.FirstOrDefault(f => string.Equals(f.Type, type, StringComparison.OrdinalIgnoreCase))
-        ?? BuiltInProviderFactories.Find(type);
 
     private static ErrorPolicy[] BuildPolicies(FlexiAIOptions options)
     {

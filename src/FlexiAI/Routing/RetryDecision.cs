@@ -8,8 +8,8 @@ namespace FlexiAI;
 /// <param name="IsProbe">Whether the attempt was the half-open probe (a probe is never retried: its verdict is final).</param>
 /// <param name="BreakerClosed">Whether the provider's breaker is still closed after recording this failure.</param>
 /// <param name="RetryAfter">How long the provider asked to wait, if it said.</param>
-/// <param name="RetryAfterCap">The longest <c>Retry-After</c> worth waiting for; above it, fail over at once.</param>
-/// <param name="Backoff">The backoff delay for this attempt (jitter already applied).</param>
+/// <param name="Retry">The retry settings: backoff and the longest <c>Retry-After</c> worth waiting for (above it, fail over at once).</param>
+/// <param name="UnitRandom">A random number in [0, 1) for the backoff's jitter (an input, so the decision stays pure).</param>
 /// <param name="Remaining">The time left before the request timeout (infinite for none).</param>
 /// <param name="RequestTimedOut">Whether this attempt was cut by the request timeout.</param>
 internal readonly record struct FailureFacts(
@@ -20,12 +20,12 @@ internal readonly record struct FailureFacts(
     bool IsProbe,
     bool BreakerClosed,
     TimeSpan? RetryAfter,
-    TimeSpan RetryAfterCap,
-    TimeSpan Backoff,
+    RetryOptions Retry,
+    double UnitRandom,
     TimeSpan Remaining,
     bool RequestTimedOut);
 
-/// <summary>The retry/failover decision as a pure function: no I/O, no clock, no randomness.</summary>
+/// <summary>The retry/failover decision as a pure function: no I/O, no clock; randomness comes in as a number.</summary>
 internal static class RetryDecision
 {
     /// <summary>Decides what follows a failed attempt.</summary>
@@ -46,12 +46,12 @@ internal static class RetryDecision
 
         if (mayRetry && facts.BreakerClosed)
         {
-            if (facts.RetryAfter is { } retryAfter && retryAfter > facts.RetryAfterCap)
+            if (facts.RetryAfter is { } retryAfter && retryAfter > facts.Retry.MaxRetryAfter)
             {
                 return facts.Policy.Failover ? AttemptDecision.Next(aboveCap: true) : AttemptDecision.Stop(StopReason.NoFailover, aboveCap: true);
             }
 
-            var delay = facts.RetryAfter ?? facts.Backoff;
+            var delay = facts.RetryAfter ?? Backoff(facts.Retry, facts.Attempt, facts.UnitRandom);
             if (facts.Remaining == Timeout.InfiniteTimeSpan || delay < facts.Remaining)
             {
                 return AttemptDecision.Retry(delay);

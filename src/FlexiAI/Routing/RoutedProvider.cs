@@ -75,6 +75,16 @@ internal sealed class RoutedProvider
         }
     }
 
+    /// <summary>Disposes what FlexiAI created for this provider: its breaker, and its client unless the caller passed it in.</summary>
+    public void DisposeOwned()
+    {
+        Breaker.Dispose();
+        if (OwnsClient)
+        {
+            Client.Dispose();
+        }
+    }
+
     private static string Seconds(TimeSpan value) =>
         value == Timeout.InfiniteTimeSpan ? "infinite" : $"{value.TotalSeconds:0.###} s";
 }

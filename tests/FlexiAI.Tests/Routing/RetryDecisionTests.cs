@@ -8,7 +8,10 @@ public class RetryDecisionTests
 
     private static FailureFacts Facts(ErrorPolicy? policy = null, bool retryable = true, int attempt = 1, int max = 3, bool probe = false, bool closed = true,
         TimeSpan? retryAfter = null, TimeSpan? remaining = null, bool timedOut = false) =>
-        new(policy ?? Retryable, retryable, attempt, max, probe, closed, retryAfter, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), remaining ?? Timeout.InfiniteTimeSpan, timedOut);
+        new(policy ?? Retryable, retryable, attempt, max, probe, closed, retryAfter, Retry, 0.5, remaining ?? Timeout.InfiniteTimeSpan, timedOut);
+
+    // A backoff of 1 s for the first retry (no jitter) and a Retry-After cap of 30 s.
+    private static readonly RetryOptions Retry = new() { InitialDelay = TimeSpan.FromSeconds(1), BackoffFactor = 2, UseJitter = false, MaxRetryAfter = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public void Decide_RetryableWithAttemptsLeft_RetriesAfterTheBackoff() =>
