@@ -3,6 +3,10 @@ using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
 
+// Synchronous fast paths: every ValueTask here is consumed exactly once — its Result read when it completed
+// synchronously, otherwise handed to one async continuation that awaits it. CA2012 cannot see that.
+#pragma warning disable CA2012
+
 /// <summary>
 /// The request path of <see cref="FlexiAIClient"/>. One provider loop (<see cref="RunAsync"/>) serves responses and
 /// streams; it reads top to bottom: order providers → admit (gates) → attempt → classify → decide → record → next.
@@ -20,43 +24,141 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     /// <summary>One attempt against one provider: get a response, or open a stream up to its first update.</summary>
     internal delegate ValueTask<T> AttemptFunc<T>(RoutedProvider provider, IList<ChatMessage> messages, ChatOptions? options, int attempt, CancellationToken token);
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        GetResponseCoreAsync(messages, options, cancellationToken).AsTask();
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ChatResponse> GetResponseCoreAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var list = RequestValidator.Validate(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
         var set = sets.Enter();
         try
         {
-            var state = await StartAsync(set, list, options, streaming: false, cancellationToken).ConfigureAwait(false);
+            var state = NewState(set, list, options, cancellationToken);
+            var ordered = set.Ordered;
+            if (ordered.Length == 0 || sink.Wants(RequestEventKinds.RequestStarted) || sink.Wants(RequestEventKinds.AttemptStarted))
+            {
+                return RespondAsync(set, state, new FirstAttempt<ChatResponse>(default, null, 0, default) { Begun = false }, publishStart: true);
+            }
+
+            // The common case, without async machinery until the provider call: the first provider's gates answer
+            // synchronously and let it through, and the attempt starts here. Anything else — a gate that skips or must
+            // wait, a failure — is the general loop's, which takes over from exactly this point.
+            var provider = ordered[0];
+            var admission = AdmitAsync(state, provider);
+            if (!admission.IsCompletedSuccessfully)
+            {
+                return RespondAsync(set, state, new FirstAttempt<ChatResponse>(admission, null, 0, default), publishStart: false);
+            }
+
+            var passes = admission.Result;
+            if (!passes.Allowed)
+            {
+                return RespondAsync(set, state, new FirstAttempt<ChatResponse>(new(passes), null, 0, default), publishStart: false);
+            }
+
+            var deadline = StartAttempt(state, provider, streaming: false);
+            var started = time.GetTimestamp();
+            Task<ChatResponse> call;
             try
             {
-                var opened = await RunAsync(set, state, set.Ordered, list, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false).ConfigureAwait(false);
-                if (opened is not { } attempt)
+                call = provider.Client.GetResponseAsync(list, options, deadline.Token);
+            }
+#pragma warning disable CA1031 // A provider that throws instead of returning a faulted task is handled the same way.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                call = Task.FromException<ChatResponse>(ex);
+            }
+
+            return RespondAsync(set, state, new FirstAttempt<ChatResponse>(new(passes), deadline, started, new(call)), publishStart: false);
+        }
+        catch
+        {
+            set.Exit();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The rest of a response request: the first attempt's answer when it was started on the fast path and succeeded,
+    /// else the general loop from where the fast path stopped.
+    /// </summary>
+    private async Task<ChatResponse> RespondAsync(ProviderSet set, RequestState state, FirstAttempt<ChatResponse> first, bool publishStart)
+    {
+        try
+        {
+            if (first.Deadline is { } deadline)
+            {
+                ChatResponse? answered = null;
+                try
                 {
-                    throw AllFailed(state, reason: null);
+                    answered = await first.Call.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The loop below classifies the failure (it awaits the same completed call again).
+                catch (Exception)
+#pragma warning restore CA1031
+                {
                 }
 
-                attempt.Deadline.Dispose();
-                var response = attempt.Value;
-                var route = await SucceedAsync(state, attempt, response.Usage).ConfigureAwait(false);
-                (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
-                await CompleteAsync(state, route, response, null).ConfigureAwait(false);
-                return response;
+                if (answered is not null)
+                {
+                    var provider = set.Ordered[0];
+                    deadline.Dispose();
+                    var passes = first.Admission.Result; // completed synchronously on the fast path
+                    return await AnsweredAsync(state, provider, passes, 1, first.Started, answered).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex)
+            else if (publishStart && sink.Wants(RequestEventKinds.RequestStarted))
             {
-                await FailAsync(state, ex).ConfigureAwait(false);
-                throw;
+                await sink.PublishAsync(new RequestStarted(state, false), state.CallerToken).ConfigureAwait(false);
             }
+
+            var opened = await RunAsync(set, state, set.Ordered, state.Messages, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false, first).ConfigureAwait(false);
+            if (opened is not { } attempt)
+            {
+                throw AllFailed(state, reason: null);
+            }
+
+            attempt.Deadline.Dispose();
+            return await AnsweredAsync(state, attempt.Provider, attempt.Passes, attempt.Attempt, attempt.Started, attempt.Value).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await FailAsync(state, ex).ConfigureAwait(false);
+            throw;
         }
         finally
         {
             set.Exit();
         }
+    }
+
+    /// <summary>Records the answer (gates, route, events) and attaches the route; synchronous when every gate and subscriber is.</summary>
+    private ValueTask<ChatResponse> AnsweredAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, ChatResponse response)
+    {
+        provider.ResponseData?.CopyTo(response);
+        var succeeded = SucceedAsync(state, provider, passes, number, started, response.Usage);
+        if (!succeeded.IsCompletedSuccessfully)
+        {
+            return AnsweredSlowAsync(state, succeeded, response);
+        }
+
+        var route = succeeded.Result;
+        (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
+        var completed = CompleteAsync(state, route, response, null);
+        return completed.IsCompletedSuccessfully ? new(response) : CompletedSlowAsync(completed, response);
+    }
+
+    private async ValueTask<ChatResponse> AnsweredSlowAsync(RequestState state, ValueTask<RouteReport> succeeded, ChatResponse response)
+    {
+        var route = await succeeded.ConfigureAwait(false);
+        (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
+        await CompleteAsync(state, route, response, null).ConfigureAwait(false);
+        return response;
+    }
+
+    private static async ValueTask<ChatResponse> CompletedSlowAsync(ValueTask completed, ChatResponse response)
+    {
+        await completed.ConfigureAwait(false);
+        return response;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -69,7 +171,12 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         RequestState? state = null;
         try
         {
-            state = await StartAsync(set, list, options, streaming: true, cancellationToken).ConfigureAwait(false);
+            state = NewState(set, list, options, cancellationToken);
+            if (sink.Wants(RequestEventKinds.RequestStarted))
+            {
+                await sink.PublishAsync(new RequestStarted(state, true), cancellationToken).ConfigureAwait(false);
+            }
+
             var streaming = set.Options.Streaming;
             var ordered = set.Ordered;
             var request = list;
@@ -84,7 +191,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 Exception? stop = null;
                 try
                 {
-                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, failedProvider, mayWait: !text.Visible, streaming: true).ConfigureAwait(false);
+                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, failedProvider, mayWait: !text.Visible, streaming: true, first: default).ConfigureAwait(false);
                 }
                 catch (FlexiAIException ex) when (text.Visible && ex is not StreamInterruptedException)
                 {
@@ -154,7 +261,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 {
                     current = null;
                     await DisposeAsync(attempt).ConfigureAwait(false);
-                    var route = await SucceedAsync(state, attempt, text.Usage).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started, text.Usage).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
@@ -217,15 +324,20 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Opened<T>?> RunAsync<T>(
-        ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, RoutedProvider? previous, bool mayWait, bool streaming)
+        ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, RoutedProvider? previous, bool mayWait, bool streaming,
+        FirstAttempt<T> first)
     {
+        // The caller may have begun with the first provider already: its admission asked, perhaps its first attempt started.
+        var begun = first.Begun;
         var waitBudget = mayWait ? set.Options.WaitForRecovery : TimeSpan.Zero;
         while (true)
         {
             for (var index = startAt; index < ordered.Length; index++)
             {
                 var provider = ordered[index];
-                var passes = await AdmitAsync(state, provider).ConfigureAwait(false);
+                var passes = await (begun ? first.Admission : AdmitAsync(state, provider)).ConfigureAwait(false);
+                var inFlight = begun ? first.Deadline : null;
+                begun = false;
                 if (!passes.Allowed)
                 {
                     continue;
@@ -239,12 +351,14 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 previous = provider;
                 for (var number = 1; ; number++)
                 {
-                    var deadline = await StartAttemptAsync(state, provider, number, streaming).ConfigureAwait(false);
-                    var started = time.GetTimestamp();
+                    var resumed = inFlight is not null;
+                    var deadline = inFlight ?? await StartAttemptAsync(state, provider, number, streaming).ConfigureAwait(false);
+                    var started = resumed ? first.Started : time.GetTimestamp();
+                    inFlight = null;
                     Exception failure;
                     try
                     {
-                        var value = await attempt(provider, request, state.Options, number, deadline.Token).ConfigureAwait(false);
+                        var value = await (resumed ? first.Call : attempt(provider, request, state.Options, number, deadline.Token)).ConfigureAwait(false);
                         return new Opened<T>(provider, index, passes, number, started, deadline, value);
                     }
                     catch (Exception ex) when (IsCallerCancellation(ex, state))
@@ -257,7 +371,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     {
                         // The provider refused the request before any network call: the caller must change it.
                         deadline.Dispose();
-                        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Failed, ErrorCategory.InvalidRequest, null, time.GetElapsedTime(started)));
+                        state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Failed, ErrorCategory.InvalidRequest, null, time.GetElapsedTime(started)));
                         await ReleaseAsync(state, provider, passes).ConfigureAwait(false);
                         throw;
                     }
@@ -297,26 +411,45 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         }
     }
 
-    private async ValueTask<RequestState> StartAsync(ProviderSet set, IList<ChatMessage> messages, ChatOptions? options, bool streaming, CancellationToken cancellationToken)
+    private RequestState NewState(ProviderSet set, IList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var state = new RequestState(messages, options, ResolveCorrelationId(options), time.GetTimestamp(), set.Options.RequestTimeout, cancellationToken);
-        if (sink.Wants(RequestEventKinds.RequestStarted))
-        {
-            await sink.PublishAsync(new RequestStarted(state, streaming), cancellationToken).ConfigureAwait(false);
-        }
-
-        return state;
+        var (given, traceId) = ResolveCorrelationId(options);
+        return new RequestState(messages, options, given, traceId, time.GetTimestamp(), set.Options.RequestTimeout, cancellationToken);
     }
 
     /// <summary>Asks the provider's gates, in order; records a skip (never a failure) when one says no, and releases the gates that had said yes.</summary>
-    private async ValueTask<GatePasses> AdmitAsync(RequestState state, RoutedProvider provider)
+    private ValueTask<GatePasses> AdmitAsync(RequestState state, RoutedProvider provider)
+    {
+        var gates = provider.Gates;
+        if (gates.Length == 1)
+        {
+            // One gate (the breaker) that answers synchronously with an allow: no async machinery.
+            var pending = gates[0].AdmitAsync(state, state.CallerToken);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var admission = pending.Result;
+                if (admission.Allowed)
+                {
+                    return new(new GatePasses(true, admission, null));
+                }
+
+                pending = new(admission);
+            }
+
+            return AdmitAllAsync(state, provider, pending, begun: true);
+        }
+
+        return AdmitAllAsync(state, provider, default, begun: false);
+    }
+
+    private async ValueTask<GatePasses> AdmitAllAsync(RequestState state, RoutedProvider provider, ValueTask<Admission> firstGate, bool begun)
     {
         var gates = provider.Gates;
         Admission[]? all = gates.Length > 1 ? new Admission[gates.Length] : null;
         var first = default(Admission);
         for (var i = 0; i < gates.Length; i++)
         {
-            var admission = await gates[i].AdmitAsync(state, state.CallerToken).ConfigureAwait(false);
+            var admission = await (i == 0 && begun ? firstGate : gates[i].AdmitAsync(state, state.CallerToken)).ConfigureAwait(false);
             if (!admission.Allowed)
             {
                 for (var j = 0; j < i; j++)
@@ -324,7 +457,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     await gates[j].ReleaseAsync(state, all![j]).ConfigureAwait(false);
                 }
 
-                state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, 0, admission.SkipOutcome, null, null, TimeSpan.Zero, SkipReason: admission.Reason));
+                state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, 0, admission.SkipOutcome, null, null, TimeSpan.Zero, SkipReason: admission.Reason));
                 if (admission.SkipError is { } error)
                 {
                     state.AddError(error);
@@ -353,37 +486,80 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         return new GatePasses(true, first, all);
     }
 
-    private async ValueTask<AttemptDeadline> StartAttemptAsync(RequestState state, RoutedProvider provider, int number, bool streaming)
+    private ValueTask<AttemptDeadline> StartAttemptAsync(RequestState state, RoutedProvider provider, int number, bool streaming)
     {
-        state.Sent++;
         if (sink.Wants(RequestEventKinds.AttemptStarted))
         {
-            await sink.PublishAsync(new AttemptStarted(state, provider, number), state.CallerToken).ConfigureAwait(false);
+            var published = sink.PublishAsync(new AttemptStarted(state, provider, number), state.CallerToken);
+            if (!published.IsCompletedSuccessfully)
+            {
+                return StartAttemptAfterAsync(published, state, provider, streaming);
+            }
         }
 
+        return new(StartAttempt(state, provider, streaming));
+    }
+
+    private async ValueTask<AttemptDeadline> StartAttemptAfterAsync(ValueTask published, RequestState state, RoutedProvider provider, bool streaming)
+    {
+        await published.ConfigureAwait(false);
+        return StartAttempt(state, provider, streaming);
+    }
+
+    private AttemptDeadline StartAttempt(RequestState state, RoutedProvider provider, bool streaming)
+    {
+        state.Sent++;
         return streaming
             ? new AttemptDeadline(_deadlines, state, provider.FirstTokenTimeout, provider.FirstTokenDescription)
             : new AttemptDeadline(_deadlines, state, provider.AttemptTimeout, provider.AttemptDescription);
     }
 
     /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
-    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage)
+    private ValueTask<RouteReport> SucceedAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, UsageDetails? usage)
     {
-        var provider = attempt.Provider;
-        var latency = time.GetElapsedTime(attempt.Started);
-        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, attempt.Attempt, AttemptOutcome.Succeeded, null, null, latency, state.ContinuedAt));
+        var latency = time.GetElapsedTime(started);
+        state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Succeeded, null, null, latency, state.ContinuedAt));
         var gates = provider.Gates;
         for (var i = 0; i < gates.Length; i++)
         {
-            await gates[i].OnSucceededAsync(state, attempt.Passes[i]).ConfigureAwait(false);
+            var recorded = gates[i].OnSucceededAsync(state, passes[i]);
+            if (!recorded.IsCompletedSuccessfully)
+            {
+                return SucceedSlowAsync(recorded, i, state, provider, passes, number, latency, usage);
+            }
         }
 
-        if (sink.Wants(RequestEventKinds.AttemptSucceeded))
+        return Succeeded(state, provider, number, latency, usage);
+    }
+
+    private async ValueTask<RouteReport> SucceedSlowAsync(ValueTask recorded, int gate, RequestState state, RoutedProvider provider, GatePasses passes, int number, TimeSpan latency, UsageDetails? usage)
+    {
+        await recorded.ConfigureAwait(false);
+        var gates = provider.Gates;
+        for (var i = gate + 1; i < gates.Length; i++)
         {
-            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency), state.CallerToken).ConfigureAwait(false);
+            await gates[i].OnSucceededAsync(state, passes[i]).ConfigureAwait(false);
         }
 
-        return state.BuildRoute(time, provider, usage);
+        return await Succeeded(state, provider, number, latency, usage).ConfigureAwait(false);
+    }
+
+    private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage)
+    {
+        var route = state.BuildRoute(time, provider, usage);
+        if (!sink.Wants(RequestEventKinds.AttemptSucceeded))
+        {
+            return new(route);
+        }
+
+        var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency), state.CallerToken);
+        return published.IsCompletedSuccessfully ? new(route) : ThenAsync(published, route);
+
+        static async ValueTask<RouteReport> ThenAsync(ValueTask published, RouteReport route)
+        {
+            await published.ConfigureAwait(false);
+            return route;
+        }
     }
 
     /// <summary>Classifies a failed attempt and records it on the route, among the errors and at every gate (without deciding what comes next).</summary>
@@ -407,7 +583,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         var policy = set.PolicyFor(failure.Category);
         var error = new ProviderException(provider.Name, provider.Model, failure, number, failure.ShouldRetry ?? policy.Retry, exception);
-        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, outcome, failure.Category, failure.StatusCode, latency, state.ContinuedAt));
+        state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, outcome, failure.Category, failure.StatusCode, latency, state.ContinuedAt));
         state.AddError(error);
         state.RequestTimedOut |= requestTimedOut;
 
@@ -459,7 +635,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     private async ValueTask CancelledAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started)
     {
         var latency = time.GetElapsedTime(started);
-        state.Attempts.Add(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Cancelled, null, null, latency));
+        state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Cancelled, null, null, latency));
         await ReleaseAsync(state, provider, passes).ConfigureAwait(false);
         if (sink.Wants(RequestEventKinds.AttemptCancelled))
         {
@@ -525,7 +701,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     {
         if (decision.StopReason == StopReason.RequestTimeout)
         {
-            return AllFailed(state, $"The request timeout of {state.RequestTimeout.TotalSeconds:0.###} s elapsed after {state.Attempts.Count} attempt(s).");
+            return AllFailed(state, $"The request timeout of {state.RequestTimeout.TotalSeconds:0.###} s elapsed after {state.AttemptCount} attempt(s).");
         }
 
         error.Route = state.BuildRoute(time, null);
@@ -594,16 +770,27 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         }
     }
 
-    private static string ResolveCorrelationId(ChatOptions? options)
+    private static (string? Given, System.Diagnostics.ActivityTraceId TraceId) ResolveCorrelationId(ChatOptions? options)
     {
         if (options?.AdditionalProperties is { } props && props.TryGetValue(FlexiAIClient.CorrelationIdKey, out var value) && value is string { Length: > 0 } given)
         {
-            return given;
+            return (given, default);
         }
 
         // A random W3C trace id, not a GUID: Guid.NewGuid reads the OS's secure random source (a system call, ~4 µs on Linux),
-        // and a correlation id needs uniqueness, not secrecy.
-        return (System.Diagnostics.Activity.Current?.TraceId ?? System.Diagnostics.ActivityTraceId.CreateRandom()).ToHexString();
+        // and a correlation id needs uniqueness, not secrecy. It is formatted only when someone reads it.
+        return (null, System.Diagnostics.Activity.Current?.TraceId ?? System.Diagnostics.ActivityTraceId.CreateRandom());
+    }
+
+    /// <summary>What the caller already did with the first provider before handing the request to the loop.</summary>
+    /// <param name="Admission">Its admission, asked (default: not asked).</param>
+    /// <param name="Deadline">The first attempt's deadline when that attempt started (else <see langword="null"/>).</param>
+    /// <param name="Started">When the first attempt started.</param>
+    /// <param name="Call">The first attempt's call.</param>
+    internal readonly record struct FirstAttempt<T>(ValueTask<GatePasses> Admission, AttemptDeadline? Deadline, long Started, ValueTask<T> Call)
+    {
+        /// <summary>Whether the first provider's admission was asked (the loop must not ask again).</summary>
+        public bool Begun { get; init; } = true;
     }
 
     /// <summary>A failed attempt as recorded, before the decision.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
@@ -8,15 +9,28 @@ namespace FlexiAI;
 /// </summary>
 internal sealed class RequestState
 {
+    private readonly ActivityTraceId _traceId;
+    private string? _correlationId;
     private List<Exception>? _errors;
     private CorrelationScope? _scope;
+    private RouteAttempt? _firstAttempt;
+    private List<RouteAttempt>? _attempts;
 
-    public RequestState(IList<ChatMessage> messages, ChatOptions? options, string correlationId, long startTimestamp, TimeSpan requestTimeout, CancellationToken callerToken)
+    /// <summary>Creates the state of a request.</summary>
+    /// <param name="messages">The validated messages.</param>
+    /// <param name="options">The caller's options.</param>
+    /// <param name="correlationId">The caller's correlation id, or <see langword="null"/> to use <paramref name="traceId"/>.</param>
+    /// <param name="traceId">The id to use (formatted only when someone reads it) when the caller gave none.</param>
+    /// <param name="startTimestamp">When the request started, from the client's <see cref="TimeProvider"/>.</param>
+    /// <param name="requestTimeout">The whole-request timeout.</param>
+    /// <param name="callerToken">The caller's token.</param>
+    public RequestState(IList<ChatMessage> messages, ChatOptions? options, string? correlationId, ActivityTraceId traceId, long startTimestamp, TimeSpan requestTimeout, CancellationToken callerToken)
     {
         Messages = messages;
         Options = options;
         CallerToken = callerToken;
-        CorrelationId = correlationId;
+        _correlationId = correlationId;
+        _traceId = traceId;
         StartTimestamp = startTimestamp;
         RequestTimeout = requestTimeout;
     }
@@ -29,7 +43,10 @@ internal sealed class RequestState
 
     public CancellationToken CallerToken { get; }
 
-    public string CorrelationId { get; }
+    public string CorrelationId => _correlationId ??= _traceId.ToHexString();
+
+    /// <summary>The id's source, for a route report that formats it only when read.</summary>
+    public (string? Given, ActivityTraceId TraceId) CorrelationSource => (_correlationId, _traceId);
 
     /// <summary>Gets when the request started, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long StartTimestamp { get; }
@@ -38,7 +55,23 @@ internal sealed class RequestState
     public TimeSpan RequestTimeout { get; }
 
     /// <summary>Gets every attempt so far, in order, skips included.</summary>
-    public List<RouteAttempt> Attempts { get; } = new(2);
+    /// <summary>The attempts so far, in order (a copy; use <see cref="AddAttempt"/> to add).</summary>
+    public IReadOnlyList<RouteAttempt> Attempts => AttemptsArray();
+
+    /// <summary>How many attempts (and skips) the route has so far.</summary>
+    public int AttemptCount => _attempts?.Count ?? (_firstAttempt is null ? 0 : 1);
+
+    /// <summary>Adds an attempt (or a skip) to the route. Most requests have one, kept without a list.</summary>
+    public void AddAttempt(RouteAttempt attempt)
+    {
+        if (_firstAttempt is null)
+        {
+            _firstAttempt = attempt;
+            return;
+        }
+
+        (_attempts ??= [_firstAttempt]).Add(attempt);
+    }
 
     /// <summary>Gets every error so far (provider failures and skips), in order.</summary>
     public IReadOnlyList<Exception> Errors => _errors ?? (IReadOnlyList<Exception>)[];
@@ -86,5 +119,8 @@ internal sealed class RequestState
     }
 
     public RouteReport BuildRoute(TimeProvider time, RoutedProvider? answered, UsageDetails? usage = null) =>
-        new(CorrelationId, answered?.Name, answered?.Model, [.. Attempts], time.GetElapsedTime(StartTimestamp)) { Usage = usage };
+        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage };
+
+    private RouteAttempt[] AttemptsArray() =>
+        _attempts is { } many ? many.ToArray() : _firstAttempt is { } one ? [one] : [];
 }

@@ -7,6 +7,20 @@ namespace FlexiAI;
 /// </summary>
 public sealed class RouteReport
 {
+    private readonly System.Diagnostics.ActivityTraceId _traceId;
+    private string? _correlationId;
+
+    /// <summary>A report whose correlation id is formatted from <paramref name="traceId"/> only when read (unless given).</summary>
+    internal RouteReport(string? correlationId, System.Diagnostics.ActivityTraceId traceId, string? provider, string? model, IReadOnlyList<RouteAttempt> attempts, TimeSpan totalLatency)
+    {
+        _correlationId = correlationId;
+        _traceId = traceId;
+        Provider = provider;
+        Model = model;
+        Attempts = attempts;
+        TotalLatency = totalLatency;
+    }
+
     /// <summary>Initializes a new instance of the <see cref="RouteReport"/> class.</summary>
     /// <param name="correlationId">The request's correlation id.</param>
     /// <param name="provider">The provider that answered, or <see langword="null"/> when none did.</param>
@@ -15,7 +29,8 @@ public sealed class RouteReport
     /// <param name="totalLatency">The time from the call to the answer (or the failure).</param>
     public RouteReport(string correlationId, string? provider, string? model, IReadOnlyList<RouteAttempt> attempts, TimeSpan totalLatency)
     {
-        CorrelationId = correlationId;
+        ArgumentNullException.ThrowIfNull(correlationId);
+        _correlationId = correlationId;
         Provider = provider;
         Model = model;
         Attempts = attempts;
@@ -23,7 +38,7 @@ public sealed class RouteReport
     }
 
     /// <summary>Gets the request's correlation id, also present in FlexiAI's log scopes.</summary>
-    public string CorrelationId { get; }
+    public string CorrelationId => _correlationId ??= _traceId.ToHexString();
 
     /// <summary>Gets the provider that answered, or <see langword="null"/> when none did.</summary>
     public string? Provider { get; }

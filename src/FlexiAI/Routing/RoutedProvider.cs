@@ -24,7 +24,16 @@ internal sealed class RoutedProvider
         FirstTokenDescription = firstTokenTimeout != attemptTimeout ? $"time-to-first-token timeout of {Seconds(firstTokenTimeout)}" : AttemptDescription;
         IdleDescription = $"idle timeout of {Seconds(idleTimeout)} between stream updates";
         Gates = [];
+        if (ownsClient && client.GetService(typeof(ResponseDataChatClient)) is ResponseDataChatClient data)
+        {
+            // The router copies the provider's response data after the await it already has: one async layer less per request.
+            data.CopiedByCaller = true;
+            ResponseData = data;
+        }
     }
+
+    /// <summary>The response-data layer of a client FlexiAI built, whose responses the router copies itself; else <see langword="null"/>.</summary>
+    public ResponseDataChatClient? ResponseData { get; }
 
     public string Name => Options.Name;
 

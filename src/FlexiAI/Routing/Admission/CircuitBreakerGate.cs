@@ -1,13 +1,29 @@
 namespace FlexiAI;
 
+// Synchronous fast paths: every ValueTask here is consumed exactly once — its Result read when it completed
+// synchronously, otherwise handed to one async continuation that awaits it. CA2012 cannot see that.
+#pragma warning disable CA2012
+
 /// <summary>The circuit breaker as an admission gate: open → skip until the next probe; half-open → one probe; and every verdict reported back.</summary>
 internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink, string model) : AdmissionGate
 {
     public CircuitBreaker Breaker => breaker;
 
-    public override async ValueTask<Admission> AdmitAsync(RequestState request, CancellationToken cancellationToken)
+    public override ValueTask<Admission> AdmitAsync(RequestState request, CancellationToken cancellationToken)
     {
-        var (permit, change) = await breaker.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        // Closed (the common case): the breaker answers synchronously and nothing changed — no async machinery.
+        var pending = breaker.AcquireAsync(cancellationToken);
+        if (pending.IsCompletedSuccessfully && pending.Result is { Change: null } acquired && acquired.Permit.Allowed && !acquired.Permit.IsProbe)
+        {
+            return new(Admission.Allow);
+        }
+
+        return AdmitSlowAsync(pending, request);
+    }
+
+    private async ValueTask<Admission> AdmitSlowAsync(ValueTask<(CircuitPermit Permit, CircuitStateChange? Change)> pending, RequestState request)
+    {
+        var (permit, change) = await pending.ConfigureAwait(false);
         if (change is { } c)
         {
             await PublishAsync(c, request).ConfigureAwait(false);
@@ -22,9 +38,15 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
         return Admission.Skip(AttemptOutcome.SkippedCircuitOpen, reason, permit.RetryAt, new CircuitOpenException(breaker.Name, permit.State, permit.RetryAt));
     }
 
-    public override async ValueTask OnSucceededAsync(RequestState request, Admission admission)
+    public override ValueTask OnSucceededAsync(RequestState request, Admission admission)
     {
-        if (await breaker.RecordSuccessAsync(Permit(admission), CancellationToken.None).ConfigureAwait(false) is { } change)
+        var pending = breaker.RecordSuccessAsync(Permit(admission), CancellationToken.None);
+        return pending.IsCompletedSuccessfully && pending.Result is null ? default : PublishWhenChangedAsync(pending, request);
+    }
+
+    private async ValueTask PublishWhenChangedAsync(ValueTask<CircuitStateChange?> pending, RequestState request)
+    {
+        if (await pending.ConfigureAwait(false) is { } change)
         {
             await PublishAsync(change, request).ConfigureAwait(false);
         }

@@ -2,6 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace FlexiAI;
 
+// Synchronous fast paths: every ValueTask here is consumed exactly once — its Result read when it completed
+// synchronously, otherwise handed to one async continuation that awaits it. CA2012 cannot see that.
+#pragma warning disable CA2012
+
 /// <summary>
 /// The one place the request loop reports to. Logging, hooks and status are subscribers; metrics, tracing and cost
 /// become subscribers too, without touching the loop. The loop asks <see cref="Wants"/> before it builds an event,
@@ -49,9 +53,11 @@ internal sealed class EventSink
 
     /// <summary>Delivers <paramref name="e"/> to every subscriber that wants it, in order. A subscriber that throws is logged and skipped.</summary>
     /// <exception cref="OperationCanceledException">The caller cancelled while a subscriber was running.</exception>
-    public async ValueTask PublishAsync<TEvent>(TEvent e, CancellationToken cancellationToken)
+    public ValueTask PublishAsync<TEvent>(TEvent e, CancellationToken cancellationToken)
         where TEvent : struct, IRequestEvent<TEvent>
     {
+        // Subscribers that finish synchronously (the built-in ones do) cost no async machinery; the first one that does
+        // not (or that throws) hands the rest of the delivery to the async path.
         var subscribers = Volatile.Read(ref _subscribers);
         for (var i = 0; i < subscribers.Length; i++)
         {
@@ -61,9 +67,41 @@ internal sealed class EventSink
                 continue;
             }
 
+            ValueTask delivery;
             try
             {
-                await TEvent.DeliverAsync(subscriber, e, cancellationToken).ConfigureAwait(false);
+                delivery = TEvent.DeliverAsync(subscriber, e, cancellationToken);
+            }
+#pragma warning disable CA1031 // A broken subscriber must never fail a request; the async path reports it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                delivery = ValueTask.FromException(ex);
+            }
+
+            if (!delivery.IsCompletedSuccessfully)
+            {
+                return PublishSlowAsync(delivery, subscribers, i, e, cancellationToken);
+            }
+        }
+
+        return default;
+    }
+
+    private async ValueTask PublishSlowAsync<TEvent>(ValueTask pending, RequestEventSubscriber[] subscribers, int index, TEvent e, CancellationToken cancellationToken)
+        where TEvent : struct, IRequestEvent<TEvent>
+    {
+        for (var i = index; i < subscribers.Length; i++)
+        {
+            var subscriber = subscribers[i];
+            if (i != index && !subscriber.Wants(TEvent.Kind))
+            {
+                continue;
+            }
+
+            try
+            {
+                await (i == index ? pending : TEvent.DeliverAsync(subscriber, e, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
