@@ -49,8 +49,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             }
 
             var passes = admission.Result;
-            if (!passes.Allowed)
+            if (!passes.Allowed || passes.All is not null || passes.IsProbe)
             {
+                // A skip, several gates or a half-open probe: the general loop goes on from this admission.
                 return RespondAsync(set, state, new FirstAttempt<ChatResponse>(new(passes), null, 0, default), publishStart: false);
             }
 
@@ -68,7 +69,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 call = Task.FromException<ChatResponse>(ex);
             }
 
-            return RespondAsync(set, state, new FirstAttempt<ChatResponse>(new(passes), deadline, started, new(call)), publishStart: false);
+            return RespondFirstAsync(set, state, deadline, started, call);
         }
         catch
         {
@@ -78,35 +79,51 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     }
 
     /// <summary>
-    /// The rest of a response request: the first attempt's answer when it was started on the fast path and succeeded,
-    /// else the general loop from where the fast path stopped.
+    /// The rest of a response request whose first attempt started on the fast path (one gate, a plain allow): its
+    /// answer, or — when it failed — the general loop from exactly this attempt. Kept small: its state is allocated per request.
     /// </summary>
+    private async Task<ChatResponse> RespondFirstAsync(ProviderSet set, RequestState state, AttemptDeadline deadline, long started, Task<ChatResponse> call)
+    {
+        var exited = false;
+        try
+        {
+            ChatResponse response;
+            try
+            {
+                response = await call.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The loop classifies the failure (it awaits the same completed call again).
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                exited = true;
+                return await RespondAsync(set, state, new FirstAttempt<ChatResponse>(new(GatePasses.AllowedByOne), deadline, started, new(call)), publishStart: false).ConfigureAwait(false);
+            }
+
+            deadline.Dispose();
+            var answered = AnsweredAsync(state, set.Ordered[0], GatePasses.AllowedByOne, 1, started, response);
+            return answered.IsCompletedSuccessfully ? answered.Result : await answered.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!exited)
+        {
+            await FailAsync(state, ex).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            if (!exited)
+            {
+                set.Exit();
+            }
+        }
+    }
+
+    /// <summary>A response request on the general loop, from wherever the fast path stopped (or from the start).</summary>
     private async Task<ChatResponse> RespondAsync(ProviderSet set, RequestState state, FirstAttempt<ChatResponse> first, bool publishStart)
     {
         try
         {
-            if (first.Deadline is { } deadline)
-            {
-                ChatResponse? answered = null;
-                try
-                {
-                    answered = await first.Call.ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // The loop below classifies the failure (it awaits the same completed call again).
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
-
-                if (answered is not null)
-                {
-                    var provider = set.Ordered[0];
-                    deadline.Dispose();
-                    var passes = first.Admission.Result; // completed synchronously on the fast path
-                    return await AnsweredAsync(state, provider, passes, 1, first.Started, answered).ConfigureAwait(false);
-                }
-            }
-            else if (publishStart && sink.Wants(RequestEventKinds.RequestStarted))
+            if (publishStart && sink.Wants(RequestEventKinds.RequestStarted))
             {
                 await sink.PublishAsync(new RequestStarted(state, false), state.CallerToken).ConfigureAwait(false);
             }

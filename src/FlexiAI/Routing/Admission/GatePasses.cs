@@ -7,6 +7,9 @@ namespace FlexiAI;
 internal readonly record struct GatePasses(bool Allowed, Admission First, Admission[]? All)
 {
     /// <summary>Gets whether the attempt is the breaker's half-open probe.</summary>
+    /// <summary>One gate's plain allow (not a probe).</summary>
+    public static GatePasses AllowedByOne { get; } = new(true, Admission.Allow, null);
+
     public bool IsProbe => First.IsProbe;
 
     public Admission this[int gate] => All is null ? First : All[gate];

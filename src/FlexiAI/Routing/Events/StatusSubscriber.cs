@@ -17,7 +17,13 @@ internal sealed class StatusSubscriber(Action<CircuitStateChange> raiseCircuitCh
 
     public override ValueTask OnAttemptSucceededAsync(AttemptSucceeded e, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref _lastUsed, e.Provider.Name);
+        // Written only when it changes: an unconditional write of a shared field on every request bounces its cache line between cores.
+        var name = e.Provider.Name;
+        if (!ReferenceEquals(Volatile.Read(ref _lastUsed), name))
+        {
+            Volatile.Write(ref _lastUsed, name);
+        }
+
         return default;
     }
 
