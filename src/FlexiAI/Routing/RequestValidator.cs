@@ -12,17 +12,41 @@ internal static class RequestValidator
             throw new RequestValidationException("messages", "The message list is null; pass at least one ChatMessage.");
         }
 
+        if (messages is List<ChatMessage> common)
+        {
+            // The common shape, checked without interface dispatch or variant-interface casts.
+            if (common.Count == 0)
+            {
+                throw EmptyList();
+            }
+
+            for (var i = 0; i < common.Count; i++)
+            {
+                if (common[i] is null)
+                {
+                    throw NullMessage(i);
+                }
+            }
+
+            if (options is not null)
+            {
+                ValidateOptions(options);
+            }
+
+            return common;
+        }
+
         var list = messages as IList<ChatMessage> ?? [.. messages];
         if (list.Count == 0)
         {
-            throw new RequestValidationException("messages", "The message list is empty; pass at least one ChatMessage (e.g. new ChatMessage(ChatRole.User, \"Hello\")).");
+            throw EmptyList();
         }
 
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i] is null)
             {
-                throw new RequestValidationException($"messages[{i}]", "The message is null; remove it or pass a ChatMessage.");
+                throw NullMessage(i);
             }
         }
 
@@ -38,6 +62,12 @@ internal static class RequestValidator
 
         return list;
     }
+
+    private static RequestValidationException EmptyList() =>
+        new("messages", "The message list is empty; pass at least one ChatMessage (e.g. new ChatMessage(ChatRole.User, \"Hello\")).");
+
+    private static RequestValidationException NullMessage(int index) =>
+        new($"messages[{index}]", "The message is null; remove it or pass a ChatMessage.");
 
     private static void ValidateOptions(ChatOptions options)
     {
