@@ -563,19 +563,22 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
     private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage)
     {
-        var route = state.BuildRoute(time, provider, usage);
-        if (!sink.Wants(RequestEventKinds.AttemptSucceeded))
+        // Subscribers first, the route after: a subscriber may add to the request (e.g. its cost) before the route is built.
+        if (sink.Wants(RequestEventKinds.AttemptSucceeded))
         {
-            return new(route);
+            var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency), state.CallerToken);
+            if (!published.IsCompletedSuccessfully)
+            {
+                return ThenAsync(published, state, provider, usage, time);
+            }
         }
 
-        var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency), state.CallerToken);
-        return published.IsCompletedSuccessfully ? new(route) : ThenAsync(published, route);
+        return new(state.BuildRoute(time, provider, usage));
 
-        static async ValueTask<RouteReport> ThenAsync(ValueTask published, RouteReport route)
+        static async ValueTask<RouteReport> ThenAsync(ValueTask published, RequestState state, RoutedProvider provider, UsageDetails? usage, TimeProvider time)
         {
             await published.ConfigureAwait(false);
-            return route;
+            return state.BuildRoute(time, provider, usage);
         }
     }
 
