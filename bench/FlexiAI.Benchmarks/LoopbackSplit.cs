@@ -25,7 +25,7 @@ internal static class LoopbackSplit
         using var stamps = new StampingChatClient(OpenAIProviderFactory.CreateSdkClient(provider, http: null).GetChatClient(provider.Model).AsIChatClient());
 
         // The same wrappers the OpenAI factory puts around the SDK client, here around the stopwatch layer.
-        using var wrapped = new ContentCheckingChatClient(new ResponseDataChatClient(stamps, OpenAIWireRules.ResponseData), provider.Name, ProviderTypes.OpenAI, OpenAIWireRules.Accepts, "images");
+        using var wrapped = new ResponseDataChatClient(stamps, OpenAIWireRules.ResponseData);
         var options = new FlexiAIOptions();
         options.Retry.MaxAttempts = 1;
         options.Providers.Add(new ProviderOptions { Name = provider.Name, Type = ProviderTypes.OpenAI, Priority = 1, Model = provider.Model, ChatClient = wrapped, Adapter = new OpenAIProviderAdapter(new ProviderFactoryContext(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null)) });

@@ -23,7 +23,7 @@ public class OverheadBreakdownBenchmarks
     public void Setup()
     {
         _provider = new YieldingChatClient();
-        _wrapped = new ContentCheckingChatClient(new ResponseDataChatClient(_provider, OpenAIWireRules.ResponseData), "openai", ProviderTypes.OpenAI, OpenAIWireRules.Accepts, "images");
+        _wrapped = new ResponseDataChatClient(_provider, OpenAIWireRules.ResponseData);
         _flexiAI = Client(_provider);
         _flexiAIWrapped = Client(_wrapped);
     }

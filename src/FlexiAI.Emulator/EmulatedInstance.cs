@@ -5,9 +5,10 @@ public sealed class EmulatedInstance
 {
     private long _sequence;
 
-    internal EmulatedInstance(EmulatedInstanceOptions options, Uri root)
+    internal EmulatedInstance(EmulatedInstanceOptions options, Uri root, TimeProvider? time = null)
     {
         Options = options;
+        Tokens = new GoogleTokenIssuer(this, time ?? TimeProvider.System);
         var path = $"{root.AbsoluteUri.TrimEnd('/')}/{options.Name}";
         BaseUrl = new Uri(options.Kind == EmulatedProviderKind.OpenAI ? path + "/v1" : path);
         Journal = new RequestJournal(options.JournalCapacity);
@@ -33,6 +34,20 @@ public sealed class EmulatedInstance
 
     /// <summary>Gets what the instance received.</summary>
     public RequestJournal Journal { get; }
+
+    /// <summary>
+    /// Gets, for a Vertex AI instance, its OAuth2 token endpoint (<c>BaseUrl/token</c>): put it in a service-account key file's
+    /// <c>token_uri</c>. See <see cref="EmulatedInstanceOptions.ServiceAccountPublicKeyPem"/>.
+    /// </summary>
+    public Uri TokenUri => new(BaseUrl.AbsoluteUri.TrimEnd('/') + "/token");
+
+    /// <summary>Gets how many access tokens the token endpoint has issued.</summary>
+    public int TokensIssued => Tokens.Issued;
+
+    internal GoogleTokenIssuer Tokens { get; }
+
+    /// <summary>Expires every access token issued so far (as a server-side revocation or a clock running ahead would): the next request with one gets 401.</summary>
+    public void ExpireIssuedTokens() => Tokens.ExpireAll();
 
     internal long NextSequence() => Interlocked.Increment(ref _sequence);
 }

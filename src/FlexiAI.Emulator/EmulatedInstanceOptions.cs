@@ -38,4 +38,20 @@ public sealed class EmulatedInstanceOptions
 
     /// <summary>Gets or sets how many requests the journal keeps (oldest dropped first). Default 10,000.</summary>
     public int JournalCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets, for a Vertex AI instance, the public half (PEM) of a service account's RSA key: the instance's OAuth2 token
+    /// endpoint (<see cref="EmulatedInstance.TokenUri"/>) then grants access tokens for JWT-bearer assertions signed with the
+    /// private half. <see langword="null"/> (the default): the token endpoint refuses every request.
+    /// </summary>
+    public string? ServiceAccountPublicKeyPem { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a Vertex AI instance accepts only bearer tokens its token endpoint issued and
+    /// that have not expired (else 401 UNAUTHENTICATED). Default <see langword="false"/>: any bearer token (or the configured key) is accepted.
+    /// </summary>
+    public bool AcceptOnlyIssuedTokens { get; set; }
+
+    /// <summary>Gets or sets how long an issued access token lives (<c>expires_in</c>). Default one hour, like Google's.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -82,7 +82,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var root = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         foreach (var instance in instanceOptions)
         {
-            instances.Add(new EmulatedInstance(instance, root));
+            instances.Add(new EmulatedInstance(instance, root, options.TimeProvider));
         }
 
         server = new EmulatorServer(instances, options.TimeProvider, app.Lifetime.ApplicationStopping);

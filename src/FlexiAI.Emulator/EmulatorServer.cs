@@ -48,6 +48,12 @@ internal sealed class EmulatorServer
             return;
         }
 
+        if (instance.Kind == EmulatedProviderKind.VertexAI && rest == "/token" && HttpMethods.IsPost(context.Request.Method))
+        {
+            await HandleTokenAsync(context, instance).ConfigureAwait(false);
+            return;
+        }
+
         var protocol = instance.Kind switch
         {
             EmulatedProviderKind.OpenAI => OpenAI,
@@ -265,6 +271,21 @@ internal sealed class EmulatorServer
         }
 
         await WriteJsonAsync(context, status, protocol.ErrorBody(status, message, requestId)).ConfigureAwait(false);
+    }
+
+    /// <summary>Google's OAuth2 token endpoint: journaled (the assertion masked), subject to status faults, answered by the instance's issuer.</summary>
+    private async Task HandleTokenAsync(HttpContext context, EmulatedInstance instance)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : FormCollection.Empty;
+        instance.Journal.Add(new JournalEntry(_time.GetUtcNow(), context.Request.Method, "/token", string.Empty, MaskHeaders(context.Request.Headers), $"grant_type={form["grant_type"]}&assertion=***"));
+        if (instance.Faults.Next() is { Kind: FaultKind.Status } fault)
+        {
+            await WriteJsonAsync(context, fault.StatusCode, new JsonObject { ["error"] = "internal_failure", ["error_description"] = fault.Message ?? "The token service failed (emulated fault)." }.ToJsonString(Wire.Options)).ConfigureAwait(false);
+            return;
+        }
+
+        var (status, body) = instance.Tokens.Grant(form);
+        await WriteJsonAsync(context, status, body).ConfigureAwait(false);
     }
 
     private static Task WriteJsonAsync(HttpContext context, int status, string json)

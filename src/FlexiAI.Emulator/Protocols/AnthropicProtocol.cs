@@ -135,6 +135,18 @@ internal sealed class AnthropicProtocol : ProtocolHandler
             }
         }
 
+        if (json["output_config"]?["format"] is JsonObject format)
+        {
+            // Structured output: output_config.format {type: "json_schema", schema}; the reply is JSON text following the schema.
+            if (format["type"]?.GetValue<string>() != "json_schema" || format["schema"] is not JsonObject schema)
+            {
+                return (400, "output_config.format: Input tag does not match the expected tag 'json_schema', or 'schema' is missing.");
+            }
+
+            request.Json = true;
+            request.Schema = schema;
+        }
+
         switch (json["tool_choice"]?["type"]?.GetValue<string>())
         {
             case "any":
@@ -178,7 +190,7 @@ internal sealed class AnthropicProtocol : ProtocolHandler
     public override string Response(EmulatedReply reply, EmulatedRequest request, DateTimeOffset now)
     {
         var content = reply.IsToolCall
-            ? new JsonArray(new JsonObject { ["type"] = "tool_use", ["id"] = reply.ToolCallId, ["name"] = reply.ToolName, ["input"] = JsonNode.Parse(reply.ToolArguments) })
+            ? new JsonArray([.. reply.ToolCalls.Select(call => (JsonNode)new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = JsonNode.Parse(call.Arguments) })])
             : new JsonArray(new JsonObject { ["type"] = "text", ["text"] = reply.Text });
         return new JsonObject
         {
@@ -220,27 +232,63 @@ internal sealed class AnthropicProtocol : ProtocolHandler
                     ["usage"] = new JsonObject { ["input_tokens"] = reply.PromptTokens, ["cache_creation_input_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["output_tokens"] = 1, ["service_tier"] = "standard" },
                 },
             }),
-            Event("content_block_start", new JsonObject
+        };
+        var content = new List<string>();
+        if (reply.IsToolCall)
+        {
+            // Like the API: one tool_use block per call (index 0, 1, …): content_block_start with an empty input, an empty
+            // input_json_delta, the argument fragments as input_json_delta, content_block_stop. The first block opens in the head.
+            for (var index = 0; index < reply.ToolCalls.Count; index++)
+            {
+                var call = reply.ToolCalls[index];
+                var start = Event("content_block_start", new JsonObject
+                {
+                    ["type"] = "content_block_start",
+                    ["index"] = index,
+                    ["content_block"] = new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() },
+                });
+                if (index == 0)
+                {
+                    head.Add(start);
+                    head.Add(Event("ping", new JsonObject { ["type"] = "ping" }));
+                }
+                else
+                {
+                    content.Add(Event("content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = index - 1 }));
+                    content.Add(start);
+                }
+
+                foreach (var fragment in call.Chunks.Prepend(string.Empty))
+                {
+                    content.Add(Event("content_block_delta", new JsonObject
+                    {
+                        ["type"] = "content_block_delta",
+                        ["index"] = index,
+                        ["delta"] = new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = fragment },
+                    }));
+                }
+            }
+        }
+        else
+        {
+            head.Add(Event("content_block_start", new JsonObject
             {
                 ["type"] = "content_block_start",
                 ["index"] = 0,
-                ["content_block"] = reply.IsToolCall
-                    ? new JsonObject { ["type"] = "tool_use", ["id"] = reply.ToolCallId, ["name"] = reply.ToolName, ["input"] = new JsonObject() }
-                    : new JsonObject { ["type"] = "text", ["text"] = string.Empty },
-            }),
-            Event("ping", new JsonObject { ["type"] = "ping" }),
-        };
-        var content = reply.Chunks.Select(fragment => Event("content_block_delta", new JsonObject
-        {
-            ["type"] = "content_block_delta",
-            ["index"] = 0,
-            ["delta"] = reply.IsToolCall
-                ? new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = fragment }
-                : new JsonObject { ["type"] = "text_delta", ["text"] = fragment },
-        })).ToList();
+                ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = string.Empty },
+            }));
+            head.Add(Event("ping", new JsonObject { ["type"] = "ping" }));
+            content.AddRange(reply.Chunks.Select(fragment => Event("content_block_delta", new JsonObject
+            {
+                ["type"] = "content_block_delta",
+                ["index"] = 0,
+                ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = fragment },
+            })));
+        }
+
         var tail = new List<string>
         {
-            Event("content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }),
+            Event("content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = Math.Max(0, reply.ToolCalls.Count - 1) }),
             Event("message_delta", new JsonObject
             {
                 ["type"] = "message_delta",

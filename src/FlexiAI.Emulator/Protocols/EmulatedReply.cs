@@ -1,17 +1,17 @@
 namespace FlexiAI.Emulator;
 
-/// <summary>What an emulated model answers: text, or one tool call; with token counts and stream chunks.</summary>
+/// <summary>One tool call of a reply: its id, tool name, JSON arguments and the argument fragments a stream sends.</summary>
+internal sealed record EmulatedToolCall(string Id, string Name, string Arguments, IReadOnlyList<string> Chunks);
+
+/// <summary>What an emulated model answers: text, or one or more (parallel) tool calls; with token counts and stream chunks.</summary>
 internal sealed class EmulatedReply
 {
     public string Text { get; init; } = string.Empty;
 
-    public string? ToolName { get; init; }
+    /// <summary>Gets the tool calls, in order (several when the request mentions several tools).</summary>
+    public IReadOnlyList<EmulatedToolCall> ToolCalls { get; init; } = [];
 
-    public string ToolArguments { get; init; } = "{}";
-
-    public string ToolCallId { get; init; } = string.Empty;
-
-    public bool IsToolCall => ToolName is not null;
+    public bool IsToolCall => ToolCalls.Count > 0;
 
     /// <summary>Gets a value indicating whether <c>max_tokens</c> cut the text short.</summary>
     public bool Truncated { get; init; }

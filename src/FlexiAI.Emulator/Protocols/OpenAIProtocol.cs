@@ -145,12 +145,12 @@ internal sealed class OpenAIProtocol : ProtocolHandler
         var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.IsToolCall ? null : reply.Text, ["refusal"] = null, ["annotations"] = new JsonArray() };
         if (reply.IsToolCall)
         {
-            message["tool_calls"] = new JsonArray(new JsonObject
+            message["tool_calls"] = new JsonArray([.. reply.ToolCalls.Select(call => (JsonNode)new JsonObject
             {
-                ["id"] = reply.ToolCallId,
+                ["id"] = call.Id,
                 ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = reply.ToolName, ["arguments"] = reply.ToolArguments },
-            });
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments },
+            })]);
         }
 
         var response = new JsonObject
@@ -193,22 +193,32 @@ internal sealed class OpenAIProtocol : ProtocolHandler
         var content = new List<string>();
         if (reply.IsToolCall)
         {
-            head.Add(Data(Chunk(new JsonObject
+            // Like the API: each call opens with its index, id, type and name (arguments ""), then its arguments stream as
+            // fragments under the same index; parallel calls follow one another in order.
+            static JsonObject Opening(int index, EmulatedToolCall call) => new()
             {
-                ["role"] = "assistant",
-                ["content"] = null,
-                ["tool_calls"] = new JsonArray(new JsonObject
+                ["index"] = index,
+                ["id"] = call.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = string.Empty },
+            };
+
+            for (var index = 0; index < reply.ToolCalls.Count; index++)
+            {
+                var call = reply.ToolCalls[index];
+                if (index == 0)
                 {
-                    ["index"] = 0,
-                    ["id"] = reply.ToolCallId,
-                    ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = reply.ToolName, ["arguments"] = string.Empty },
-                }),
-                ["refusal"] = null,
-            }, null)));
-            foreach (var fragment in reply.Chunks)
-            {
-                content.Add(Data(Chunk(new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = fragment } }) }, null)));
+                    head.Add(Data(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = new JsonArray(Opening(0, call)), ["refusal"] = null }, null)));
+                }
+                else
+                {
+                    content.Add(Data(Chunk(new JsonObject { ["tool_calls"] = new JsonArray(Opening(index, call)) }, null)));
+                }
+
+                foreach (var fragment in call.Chunks)
+                {
+                    content.Add(Data(Chunk(new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = index, ["function"] = new JsonObject { ["arguments"] = fragment } }) }, null)));
+                }
             }
         }
         else

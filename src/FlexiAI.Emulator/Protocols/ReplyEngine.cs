@@ -22,22 +22,30 @@ internal static class ReplyEngine
             return new EmulatedReply { Blocked = true, PromptTokens = prompt, Sequence = sequence };
         }
 
-        if (last?.ToolResult is null && ChooseTool(request) is { } tool)
+        if (last?.ToolResult is null && ChooseTools(request) is { Count: > 0 } tools)
         {
-            var arguments = ArgumentsFor(tool.Schema).ToJsonString(Wire.Options);
+            var prefix = instance.Kind switch
+            {
+                EmulatedProviderKind.Anthropic => "toolu_emu",
+                EmulatedProviderKind.OpenAI => "call_emu",
+                _ => "fc_emu",
+            };
+            var calls = new List<EmulatedToolCall>(tools.Count);
+            var tokens = 5;
+            for (var i = 0; i < tools.Count; i++)
+            {
+                var arguments = ArgumentsFor(tools[i].Schema).ToJsonString(Wire.Options);
+                var id = i == 0 ? $"{prefix}{sequence:D6}" : $"{prefix}{sequence:D6}_{i}";
+                calls.Add(new EmulatedToolCall(id, tools[i].Name, arguments, SplitArguments(arguments)));
+                tokens += Tokens(arguments);
+            }
+
             return new EmulatedReply
             {
-                ToolName = tool.Name,
-                ToolArguments = arguments,
-                ToolCallId = instance.Kind switch
-                {
-                    EmulatedProviderKind.Anthropic => $"toolu_emu{sequence:D6}",
-                    EmulatedProviderKind.OpenAI => $"call_emu{sequence:D6}",
-                    _ => $"fc_emu{sequence:D6}",
-                },
+                ToolCalls = calls,
                 PromptTokens = prompt,
-                CompletionTokens = Tokens(arguments) + 5,
-                Chunks = SplitArguments(arguments),
+                CompletionTokens = tokens,
+                Chunks = [.. calls.SelectMany(c => c.Chunks)],
                 Sequence = sequence,
             };
         }
@@ -100,27 +108,37 @@ internal static class ReplyEngine
             && turns[^1].Text.Contains("continue", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static ToolSpec? ChooseTool(EmulatedRequest request)
+    /// <summary>
+    /// The tools the model calls: the forced one; else every tool the user's text names, in the order the text names them
+    /// (parallel calls); else the first tool when the text asks to "use the tool".
+    /// </summary>
+    private static List<ToolSpec> ChooseTools(EmulatedRequest request)
     {
         if (request.Tools.Count == 0 || request.ToolsDisabled)
         {
-            return null;
+            return [];
         }
 
         if (request.ForcedTool is { } forced)
         {
-            return forced == "*" ? Mentioned(request) ?? request.Tools[0] : request.Tools.Find(t => t.Name == forced) ?? request.Tools[0];
+            return [forced == "*" ? Mentioned(request) ?? request.Tools[0] : request.Tools.Find(t => t.Name == forced) ?? request.Tools[0]];
         }
 
         var user = request.LastUserText;
-        if (Mentioned(request) is { } mentioned)
+        var named = request.Tools
+            .Select(t => (Tool: t, At: user.IndexOf(t.Name, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => t.At >= 0)
+            .OrderBy(t => t.At)
+            .Select(t => t.Tool)
+            .ToList();
+        if (named.Count > 0)
         {
-            return mentioned;
+            return named;
         }
 
         return user.Contains("use the tool", StringComparison.OrdinalIgnoreCase) || user.Contains("use a tool", StringComparison.OrdinalIgnoreCase)
-            ? request.Tools[0]
-            : null;
+            ? [request.Tools[0]]
+            : [];
     }
 
     private static ToolSpec? Mentioned(EmulatedRequest request)

@@ -70,6 +70,14 @@ internal sealed class VertexAIProtocol : ProtocolHandler
             return (401, "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
         }
 
+        if (instance.Options.AcceptOnlyIssuedTokens)
+        {
+            // Only tokens from this instance's token endpoint, and only until they expire (Google answers an expired one like this).
+            return !string.IsNullOrEmpty(bearer) && instance.Tokens.IsValid(bearer)
+                ? null
+                : (401, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+        }
+
         if (instance.Options.ApiKey is { } expected)
         {
             if (!string.IsNullOrEmpty(bearer) && bearer != expected)
@@ -192,7 +200,7 @@ internal sealed class VertexAIProtocol : ProtocolHandler
 
         if (reply.IsToolCall)
         {
-            // Gemini sends a function call whole, in one chunk, and finishes with STOP.
+            // Gemini sends function calls whole, together in one chunk, and finishes with STOP.
             return new StreamFrames([], [Frame(Chunk(reply, request, now, Parts(reply, null), final: false))], [Frame(Chunk(reply, request, now, [], final: true))]);
         }
 
@@ -224,7 +232,8 @@ internal sealed class VertexAIProtocol : ProtocolHandler
     {
         if (reply.IsToolCall)
         {
-            return new JsonArray(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = reply.ToolName, ["args"] = JsonNode.Parse(reply.ToolArguments) } });
+            // Parallel calls are sibling parts of one candidate, in order; Gemini sends each call whole (no partial arguments).
+            return new JsonArray([.. reply.ToolCalls.Select(call => (JsonNode)new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = JsonNode.Parse(call.Arguments) } })]);
         }
 
         return new JsonArray(new JsonObject { ["text"] = text ?? reply.Text });

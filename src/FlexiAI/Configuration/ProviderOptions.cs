@@ -55,6 +55,12 @@ public sealed class ProviderOptions
     /// <summary>Gets or sets the adapter that classifies this provider's errors, validates credentials and describes models. Code only; <see langword="null"/> uses the type's adapter or the generic one.</summary>
     public ProviderAdapter? Adapter { get; set; }
 
+    /// <summary>
+    /// Gets or sets what this provider can take (media types, tools, JSON schemas), overriding what its type declares
+    /// (<see cref="ProviderAdapter.DescribeCapabilities"/>). <see langword="null"/> (the default) uses the type's declaration.
+    /// </summary>
+    public ProviderCapabilities? Capabilities { get; set; }
+
     /// <summary>Gets the effective provider type: <see cref="Type"/>, or <see cref="Name"/> when no type is set.</summary>
     public string EffectiveType => string.IsNullOrWhiteSpace(Type) ? Name : Type;
 
@@ -77,6 +83,7 @@ public sealed class ProviderOptions
             Enabled = Enabled,
             ChatClient = ChatClient,
             Adapter = Adapter,
+            Capabilities = Capabilities,
         };
         foreach (var (key, value) in Settings)
         {

@@ -101,6 +101,15 @@ public class ProviderAdapter
     public virtual ProviderModelInfo DescribeModel(string model) => ProviderModelInfo.Unknown(model);
 
     /// <summary>
+    /// Describes what a model of this provider can take (media types as data or URL, tools, JSON schemas); the router skips
+    /// the provider for a request it cannot take and tries the next one.
+    /// </summary>
+    /// <param name="model">The model name.</param>
+    /// <returns>The capabilities. Default: <see cref="ProviderCapabilities.Any"/>, limited by <see cref="DescribeModel"/>'s tool and JSON flags.</returns>
+    /// <remarks><see cref="ProviderOptions.Capabilities"/>, when set, wins over this.</remarks>
+    public virtual ProviderCapabilities DescribeCapabilities(string model) => ProviderCapabilities.Any.For(DescribeModel(model));
+
+    /// <summary>
     /// Makes the cheapest call that proves the credentials. Throw what the provider throws: <see cref="ValidateCredentialsAsync"/>
     /// classifies the exception with <see cref="Classify"/> and turns it into a verdict.
     /// </summary>

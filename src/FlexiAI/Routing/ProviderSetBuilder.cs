@@ -25,11 +25,12 @@ internal sealed class ProviderSetBuilder(
 
         // The keys are masked in every text FlexiAI writes for as long as this set can be used.
         var secrets = SecretMasker.RegisterSecrets(options.Providers);
+        var capabilities = new CapabilityGate.Table();
         try
         {
             for (var i = 0; i < options.Providers.Count; i++)
             {
-                providers.Add(Create(options, i));
+                providers.Add(Create(options, i, capabilities));
             }
         }
         catch
@@ -46,7 +47,7 @@ internal sealed class ProviderSetBuilder(
         return new ProviderSet(options, [.. providers], BuildPolicies(options), secrets);
     }
 
-    private RoutedProvider Create(FlexiAIOptions options, int index)
+    private RoutedProvider Create(FlexiAIOptions options, int index, CapabilityGate.Table capabilityTable)
     {
         var provider = options.Providers[index];
         var factory = provider.ChatClient is null || provider.Adapter is null ? BuiltInProviderFactories.Find(provider.EffectiveType, clientOptions.ProviderFactories) : null;
@@ -80,7 +81,11 @@ internal sealed class ProviderSetBuilder(
             var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
             var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;
             var routed = new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout, firstToken, idle);
-            var gates = new List<AdmissionGate> { new CircuitBreakerGate(breaker, sink, provider.Model) };
+
+            // The capability gate runs first and holds the breaker's gate (see CapabilityGate for why it precedes the breaker).
+            var capabilities = provider.Capabilities ?? adapter.DescribeCapabilities(provider.Model);
+            capabilityTable.Add(routed, capabilities);
+            var gates = new List<AdmissionGate> { new CapabilityGate(routed, capabilities, capabilityTable, new CircuitBreakerGate(breaker, sink, provider.Model)) };
             foreach (var gateFactory in clientOptions.AdmissionGates)
             {
                 if (gateFactory(routed) is { } gate)

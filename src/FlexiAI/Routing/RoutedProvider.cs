@@ -53,7 +53,7 @@ internal sealed class RoutedProvider
 
     public CircuitBreaker Breaker { get; }
 
-    /// <summary>Gets the admission gates, in order; the breaker's gate is first.</summary>
+    /// <summary>Gets the admission gates, in order; the first is the capability gate, which holds the breaker's gate as its next step.</summary>
     public AdmissionGate[] Gates { get; internal set; }
 
     public int MaxAttempts { get; }

@@ -414,19 +414,35 @@ public sealed class ProviderEndToEndTests(EmulatedProvidersFixture fixture) : IC
     [Theory]
     [InlineData("anthropic", "audio/wav")]
     [InlineData("openai", "video/mp4")]
-    public async Task Content_a_provider_cannot_take_is_refused_before_any_network_call(string kind, string mediaType)
+    public async Task Content_a_provider_cannot_take_goes_to_the_next_provider_that_can(string kind, string mediaType)
     {
         var options = fixture.Options(kind, "vertexai");
         options.CircuitBreaker.FailureThreshold = 1;
         using var client = EmulatedProvidersFixture.Client(options);
         ChatMessage message = new(ChatRole.User, [new TextContent("Describe this"), new DataContent(new byte[] { 1, 2, 3 }, mediaType)]);
 
+        var response = await client.GetResponseAsync([message], cancellationToken: Token);
+
+        Assert.Equal("vertexai", response.GetRoute().Provider);
+        Assert.Equal($"unsupported content: {mediaType} content as data (messages[0].Contents[1])", response.GetRoute().Attempts[0].SkipReason);
+        Assert.Equal(0, fixture.Host[kind].Journal.Count);
+        Assert.Equal(1, fixture.Host["vertexai"].Journal.Count);
+        Assert.Equal(CircuitState.Closed, client.GetProviderStatus().Single(s => s.Name == kind).State);
+    }
+
+    [Theory]
+    [InlineData("anthropic", "audio/wav")]
+    [InlineData("openai", "video/mp4")]
+    public async Task Content_a_lone_provider_cannot_take_is_refused_before_any_network_call(string kind, string mediaType)
+    {
+        using var client = EmulatedProvidersFixture.Client(fixture.Options(kind));
+        ChatMessage message = new(ChatRole.User, [new TextContent("Describe this"), new DataContent(new byte[] { 1, 2, 3 }, mediaType)]);
+
         var error = await Assert.ThrowsAsync<RequestValidationException>(() => client.GetResponseAsync([message], cancellationToken: Token));
 
         Assert.Equal("messages[0].Contents[1]", error.Parameter);
-        Assert.Contains($"Provider '{kind}' ({kind}) cannot take {mediaType}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{kind}' ({kind}) cannot take {mediaType}", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, fixture.Host[kind].Journal.Count);
-        Assert.Equal(0, fixture.Host["vertexai"].Journal.Count);
         Assert.Equal(CircuitState.Closed, client.GetProviderStatus().Single(s => s.Name == kind).State);
     }
 

@@ -49,7 +49,7 @@ public sealed class ProviderWrapperTests
             return RawResponse();
         });
         using var client = new ResponseDataChatClient(inner, Extract) { CopiedByCaller = true };
-        using var outer = new ContentCheckingChatClient(client, "p", "openai", _ => true, "anything");
+        using var outer = new ConfigureOptionsChatClient(client, _ => { });
 
         var response = await outer.GetResponseAsync("q");
 
@@ -68,45 +68,5 @@ public sealed class ProviderWrapperTests
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync("q"));
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.StatusCode);
-    }
-
-    public static TheoryData<string> MessageShapes => ["list", "array", "read-only list", "lazy sequence"];
-
-    [Theory]
-    [MemberData(nameof(MessageShapes))]
-    public async Task Content_check_names_the_refused_content_for_every_message_shape(string shape)
-    {
-        var inner = FakeChatClient.Answering("p");
-        using var client = new ContentCheckingChatClient(inner, "p", "openai", c => c is not DataContent { MediaType: "audio/ogg" }, "images");
-        List<ChatMessage> messages =
-        [
-            new(ChatRole.User, "first"),
-            new(ChatRole.User, [new TextContent("look"), new DataContent(new byte[] { 1 }, "image/png"), new DataContent(new byte[] { 2 }, "audio/ogg")]),
-        ];
-        IEnumerable<ChatMessage> request = shape switch
-        {
-            "list" => messages,
-            "array" => messages.ToArray(),
-            "read-only list" => messages.AsReadOnly(),
-            _ => messages.Select(m => m),
-        };
-
-        var error = await Assert.ThrowsAsync<RequestValidationException>(() => client.GetResponseAsync(request));
-
-        Assert.Equal("messages[1].Contents[2]", error.Parameter);
-        Assert.Contains("cannot take audio/ogg content as data", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, inner.Calls);
-    }
-
-    [Fact]
-    public async Task Content_check_lets_text_and_accepted_content_through()
-    {
-        var inner = FakeChatClient.Answering("p");
-        using var client = new ContentCheckingChatClient(inner, "p", "openai", c => c is UriContent, "URLs");
-
-        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent("see"), new UriContent("https://example.com/a.png", "image/png")])]);
-
-        Assert.Equal("answer from p", response.Text);
-        Assert.Equal(1, inner.Calls);
     }
 }

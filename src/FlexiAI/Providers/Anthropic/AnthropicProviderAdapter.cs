@@ -53,6 +53,9 @@ internal sealed class AnthropicProviderAdapter(ProviderFactoryContext context) :
     public override ProviderModelInfo DescribeModel(string model) => AnthropicModels.Table.Describe(model);
 
     /// <inheritdoc/>
+    public override ProviderCapabilities DescribeCapabilities(string model) => AnthropicWireRules.Capabilities.For(DescribeModel(model));
+
+    /// <inheritdoc/>
     /// <remarks>Lists models (free, no tokens).</remarks>
     protected override async Task<string> ProbeCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
     {

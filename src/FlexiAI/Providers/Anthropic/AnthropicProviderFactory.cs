@@ -49,12 +49,7 @@ internal sealed class AnthropicProviderFactory : ProviderFactory
         var handler = context.HttpMessageHandler;
         var capture = new AnthropicHeaderCaptureHandler(context.TimeProvider) { InnerHandler = handler ?? new SocketsHttpHandler() };
         var client = CreateSdkClient(provider, new HttpClient(capture, disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan });
-        return new ContentCheckingChatClient(
-            new ResponseDataChatClient(new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens)), AnthropicWireRules.ResponseData),
-            provider.Name,
-            Type,
-            AnthropicWireRules.Accepts,
-            "JPEG, PNG, GIF and WebP images and PDF or plain-text documents");
+        return new ResponseDataChatClient(new HeaderCapturingChatClient(client.AsIChatClient(provider.Model, maxTokens)), AnthropicWireRules.ResponseData);
     }
 
     /// <inheritdoc/>

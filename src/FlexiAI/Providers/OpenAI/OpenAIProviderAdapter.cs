@@ -63,6 +63,9 @@ internal sealed class OpenAIProviderAdapter(ProviderFactoryContext context) : Pr
     public override ProviderModelInfo DescribeModel(string model) => OpenAIModels.Table.Describe(model);
 
     /// <inheritdoc/>
+    public override ProviderCapabilities DescribeCapabilities(string model) => OpenAIWireRules.Capabilities.For(DescribeModel(model));
+
+    /// <inheritdoc/>
     /// <remarks>Reads the configured model (free, no tokens): proves the key and that the model exists.</remarks>
     protected override async Task<string> ProbeCredentialsAsync(ProviderOptions provider, IChatClient client, CancellationToken cancellationToken)
     {

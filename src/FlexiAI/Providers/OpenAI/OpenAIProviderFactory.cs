@@ -35,7 +35,7 @@ internal sealed class OpenAIProviderFactory : ProviderFactory
         ArgumentNullException.ThrowIfNull(context);
         var http = context.HttpMessageHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : null;
         var client = CreateSdkClient(provider, http).GetChatClient(provider.Model).AsIChatClient();
-        return new ContentCheckingChatClient(new ResponseDataChatClient(client, OpenAIWireRules.ResponseData), provider.Name, Type, OpenAIWireRules.Accepts, "images (data or URL), PDF files and wav/mp3 audio");
+        return new ResponseDataChatClient(client, OpenAIWireRules.ResponseData);
     }
 
     /// <inheritdoc/>

@@ -5,14 +5,15 @@ namespace FlexiAI;
 /// <summary>What OpenAI takes and what it returns beyond MEAI's types.</summary>
 internal static class OpenAIWireRules
 {
-    /// <summary>What OpenAI Chat Completions takes: images (data or URL), PDF files and wav/mp3 audio as data.</summary>
-    public static bool Accepts(AIContent content) => content switch
+    /// <summary>
+    /// What OpenAI Chat Completions takes: images as data or URL, PDF files and wav/mp3 audio as data (the SDK has no
+    /// URL form for files or audio); tools and JSON schemas (<c>response_format: json_schema</c>).
+    /// </summary>
+    public static ProviderCapabilities Capabilities { get; } = new()
     {
-        DataContent data => data.HasTopLevelMediaType("image") || data.MediaType is "application/pdf" or "audio/wav" or "audio/x-wav" or "audio/mpeg" or "audio/mp3",
-        UriContent uri => uri.HasTopLevelMediaType("image"),
-        _ => true,
+        DataMediaTypes = ["image/*", "application/pdf", "audio/wav", "audio/x-wav", "audio/mpeg", "audio/mp3"],
+        UrlMediaTypes = ["image/*"],
     };
-
 
     /// <summary>OpenAI: <c>system_fingerprint</c> from a completion or a stream chunk, into <paramref name="properties"/>; returns whether it copied anything.</summary>
     public static bool ResponseData(object raw, ref AdditionalPropertiesDictionary? properties)

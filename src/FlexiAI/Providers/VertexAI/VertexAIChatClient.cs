@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -37,8 +38,9 @@ internal sealed class VertexAIChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var body = VertexAIRequestWriter.Write(_providerName, messages, options, _safetySettings);
-        using var request = await CreateRequestAsync("generateContent", body, cancellationToken).ConfigureAwait(false);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var (request, response) = await SendAsync("generateContent", body, sse: false, cancellationToken).ConfigureAwait(false);
+        using var sent = request;
+        using var received = response;
         await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -64,8 +66,9 @@ internal sealed class VertexAIChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var body = VertexAIRequestWriter.Write(_providerName, messages, options, _safetySettings);
-        using var request = await CreateRequestAsync("streamGenerateContent", body, cancellationToken, sse: true).ConfigureAwait(false);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var (request, response) = await SendAsync("streamGenerateContent", body, sse: true, cancellationToken).ConfigureAwait(false);
+        using var sent = request;
+        using var received = response;
         await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -138,7 +141,36 @@ internal sealed class VertexAIChatClient : IChatClient
         }
     }
 
-    private async Task<HttpRequestMessage> CreateRequestAsync(string method, byte[] body, CancellationToken cancellationToken, bool sse = false)
+    /// <summary>
+    /// Sends a request. With Google credentials, a 401 (the token was revoked, or expired by a server clock ahead of ours)
+    /// gets exactly one forced token refresh and one resend; a second 401 is the answer.
+    /// </summary>
+    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendAsync(string method, byte[] body, bool sse, CancellationToken cancellationToken)
+    {
+        var request = await CreateRequestAsync(method, body, cancellationToken, sse).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Unauthorized || _endpoint.RefreshAccessToken is not { } refresh)
+            {
+                return (request, response);
+            }
+
+            response.Dispose();
+            request.Dispose();
+            request = await CreateRequestAsync(method, body, cancellationToken, sse, refresh).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return (request, response);
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<HttpRequestMessage> CreateRequestAsync(string method, byte[] body, CancellationToken cancellationToken, bool sse = false, Func<CancellationToken, Task<string>>? tokenSource = null)
     {
         var url = _endpoint.Url(method);
         if (sse)
@@ -152,7 +184,7 @@ internal sealed class VertexAIChatClient : IChatClient
         {
             request.Headers.TryAddWithoutValidation("x-goog-api-key", key);
         }
-        else if (_endpoint.AccessToken is { } token)
+        else if ((tokenSource ?? _endpoint.AccessToken) is { } token)
         {
             string value;
             try

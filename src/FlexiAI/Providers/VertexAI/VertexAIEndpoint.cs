@@ -9,5 +9,8 @@ internal sealed class VertexAIEndpoint
 
     public required Func<CancellationToken, Task<string>>? AccessToken { get; init; }
 
+    /// <summary>Gets, for Google credentials, a delegate that fetches a new token even though the cached one looks valid (after a 401); <see langword="null"/> for fixed tokens.</summary>
+    public Func<CancellationToken, Task<string>>? RefreshAccessToken { get; init; }
+
     public Uri Url(string method) => new($"{ModelUrl.AbsoluteUri}:{method}");
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
+using Google.Apis.Http;
 using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
@@ -50,7 +52,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(context);
-        var endpoint = CreateEndpoint(provider, _accessToken);
+        var endpoint = CreateEndpoint(provider, _accessToken, context.TimeProvider);
         var http = context.HttpMessageHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false)
             : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true);
@@ -83,7 +85,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     /// <inheritdoc/>
     public override ProviderModelInfo DescribeModel(string model) => VertexAIModels.Table.Describe(model);
 
-    internal static VertexAIEndpoint CreateEndpoint(ProviderOptions provider, Func<CancellationToken, Task<string>>? accessToken)
+    internal static VertexAIEndpoint CreateEndpoint(ProviderOptions provider, Func<CancellationToken, Task<string>>? accessToken, TimeProvider? time = null)
     {
         var settings = provider.Settings;
         var apiKey = string.IsNullOrWhiteSpace(provider.ApiKey) || string.Equals(provider.ApiKey, "not-used", StringComparison.OrdinalIgnoreCase) ? null : provider.ApiKey;
@@ -104,6 +106,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
             : new Uri($"{host}/v1/projects/{Uri.EscapeDataString(project)}/locations/{Uri.EscapeDataString(location)}/publishers/google/models/{model}");
 
         Func<CancellationToken, Task<string>>? token = null;
+        Func<CancellationToken, Task<string>>? refresh = null;
         if (apiKey is null)
         {
             if (Setting(settings, "access_token") is { } fixedToken)
@@ -116,37 +119,70 @@ public sealed class VertexAIProviderFactory : ProviderFactory
             }
             else
             {
-                token = GoogleTokens(Setting(settings, "credentials_file"));
+                var source = GoogleTokens(Setting(settings, "credentials_file"), time ?? TimeProvider.System);
+                token = source.GetAsync;
+                refresh = source.RefreshAsync;
             }
         }
 
-        return new VertexAIEndpoint { ModelUrl = modelUrl, ApiKey = apiKey, AccessToken = token };
+        return new VertexAIEndpoint { ModelUrl = modelUrl, ApiKey = apiKey, AccessToken = token, RefreshAccessToken = refresh };
     }
 
-    private static Func<CancellationToken, Task<string>> GoogleTokens(string? credentialsFile) =>
-        CachedTokens(async () =>
-        {
-            var google = credentialsFile is null
-                ? await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false)
-                : CredentialFactory.FromFile<ServiceAccountCredential>(credentialsFile).ToGoogleCredential();
-            return google.CreateScoped(Scope);
-        });
+    private static GoogleTokenSource GoogleTokens(string? credentialsFile, TimeProvider time) =>
+        new(async () => credentialsFile is null
+            ? (await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false)).CreateScoped(Scope)
+            : await ServiceAccountFromFileAsync(credentialsFile, time).ConfigureAwait(false));
 
     /// <summary>
-    /// Access tokens from a credential looked up on first use (no I/O while the client is built). A found credential is kept
-    /// (the Google library refreshes its tokens); a failed lookup is not: the next request looks again, so one transient
-    /// failure does not break every later request. Concurrent requests share one lookup in flight.
+    /// Reads a service-account key file into a credential whose token requests go to the file's <c>token_uri</c> and whose
+    /// expiry and refresh follow <paramref name="time"/> (Google's own clock is bridged to it). Google's transport retries are
+    /// off: a failed token fetch fails this request, and the next request fetches again.
     /// </summary>
-    internal static Func<CancellationToken, Task<string>> CachedTokens(Func<Task<ITokenAccess>> lookup)
+    internal static async Task<ITokenAccess> ServiceAccountFromFileAsync(string path, TimeProvider time)
     {
-        var credential = new RetryingLookup<ITokenAccess>(lookup);
-        return async cancellationToken =>
+        string json;
+        try
         {
-            // The shared lookup takes no token; a cancelled caller stops waiting for it without cancelling it for others.
-            var access = await credential.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return await access.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        };
+            json = await File.ReadAllTextAsync(path).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"The credentials file '{path}' could not be read ({ex.GetType().Name}: {ex.Message}). Check config.credentials_file / GOOGLE_APPLICATION_CREDENTIALS.", ex);
+        }
+
+        string? type, email, key, keyId, project, tokenUri;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            (type, email, key, keyId, project, tokenUri) = (Field("type"), Field("client_email"), Field("private_key"), Field("private_key_id"), Field("project_id"), Field("token_uri"));
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"The credentials file '{path}' is not JSON (line {ex.LineNumber}). Download a service-account key file (JSON) from the Google Cloud console.", ex);
+        }
+
+        if (type != "service_account" || email is null || key is null)
+        {
+            throw new InvalidOperationException(
+                $"The credentials file '{path}' is not a service-account key file (type '{type ?? "missing"}'{(email is null ? ", no client_email" : string.Empty)}{(key is null ? ", no private_key" : string.Empty)}). "
+                + "config.credentials_file / GOOGLE_APPLICATION_CREDENTIALS take a service-account key; for user credentials run 'gcloud auth application-default login' and leave them unset.");
+        }
+
+        var initializer = new ServiceAccountCredential.Initializer(email, tokenUri ?? "https://oauth2.googleapis.com/token")
+        {
+            Clock = new GoogleClock(time),
+            Scopes = [Scope],
+            KeyId = keyId,
+            ProjectId = project,
+            DefaultExponentialBackOffPolicy = ExponentialBackOffPolicy.None,
+        }.FromPrivateKey(key);
+        return new ServiceAccountCredential(initializer);
     }
+
+    /// <summary>Access tokens from a credential looked up on first use, kept once found (see <see cref="GoogleTokenSource"/>).</summary>
+    internal static Func<CancellationToken, Task<string>> CachedTokens(Func<Task<ITokenAccess>> lookup) => new GoogleTokenSource(lookup).GetAsync;
 
     private static string? SafetySettings(ProviderOptions provider)
     {

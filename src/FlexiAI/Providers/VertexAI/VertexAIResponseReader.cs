@@ -98,7 +98,9 @@ internal static class VertexAIResponseReader
             if (Str(candidate, "finishReason") is { } finish)
             {
                 chunk.RawFinishReason = finish;
-                chunk.FinishReason = MapFinishReason(finish, hasToolCall);
+                // In a stream the calls arrive in an earlier chunk than STOP: any call of this response (callIndex counts them
+                // across its chunks) makes it a tool-call finish, as in the non-streamed response.
+                chunk.FinishReason = MapFinishReason(finish, hasToolCall || callIndex > 0);
             }
 
             if (candidate.TryGetProperty("safetyRatings", out var ratings) && ratings.ValueKind == JsonValueKind.Array)
