@@ -42,7 +42,18 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             // synchronously and let it through, and the attempt starts here. Anything else — a gate that skips or must
             // wait, a failure — is the general loop's, which takes over from exactly this point.
             var provider = ordered[0];
-            var admission = AdmitAsync(state, provider);
+            ValueTask<GatePasses> admission;
+            try
+            {
+                admission = AdmitAsync(state, provider);
+            }
+#pragma warning disable CA1031 // A gate that throws (e.g. no provider can take the content) fails the request the loop's way.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                admission = ValueTask.FromException<GatePasses>(ex);
+            }
+
             if (!admission.IsCompletedSuccessfully)
             {
                 return RespondAsync(set, state, new FirstAttempt<ChatResponse>(admission, null, 0, default), publishStart: false);
