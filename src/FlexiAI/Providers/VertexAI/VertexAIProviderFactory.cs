@@ -148,7 +148,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
         };
     }
 
-    private static string? SafetySettings(ProviderOptions provider)
+    internal static string? SafetySettings(ProviderOptions provider)
     {
         if (Setting(provider.Settings, "safety_settings") is { } json)
         {

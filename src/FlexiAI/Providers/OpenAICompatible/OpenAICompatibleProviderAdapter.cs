@@ -1,0 +1,36 @@
+namespace FlexiAI;
+
+/// <summary>
+/// Classifies an OpenAI-compatible server's errors as OpenAI's (the same SDK and error shape), with hints for what such servers
+/// commonly reject; credentials are checked with the generic one-token request (not every server serves <c>/models</c>).
+/// </summary>
+/// <param name="context">The services the provider's client was created with.</param>
+internal sealed class OpenAICompatibleProviderAdapter(ProviderFactoryContext context) : ProviderAdapter
+{
+    private readonly OpenAIProviderAdapter _openAI = new(context);
+
+    /// <inheritdoc/>
+    public override ProviderFailure Classify(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var failure = _openAI.Classify(exception);
+        string? hint = null;
+        if (failure.Category == ErrorCategory.InvalidRequest && failure.Message.Contains("stream_options", StringComparison.OrdinalIgnoreCase))
+        {
+            hint = "The server rejects stream_options; declare \"config\": { \"capabilities\": { \"stream_usage\": false } } so FlexiAI stops sending it.";
+        }
+        else if (failure.Category == ErrorCategory.NotFound)
+        {
+            hint = "The server does not know this model or path; check the model name the server serves and that base_url ends where /chat/completions follows (usually .../v1).";
+        }
+
+        return hint is null ? failure : new ProviderFailure(failure.Category, failure.Message)
+        {
+            StatusCode = failure.StatusCode,
+            RequestId = failure.RequestId,
+            RetryAfter = failure.RetryAfter,
+            ShouldRetry = failure.ShouldRetry,
+            Hint = hint,
+        };
+    }
+}
