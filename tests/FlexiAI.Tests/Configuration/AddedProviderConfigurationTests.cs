@@ -120,4 +120,39 @@ public sealed class AddedProviderConfigurationTests(MoreProvidersFixture fixture
         Assert.True(BuiltInProviderFactories.Find("ollama")!.IsConfiguredByEnvironment(n => n == "OLLAMA_HOST" ? "localhost" : null));
         Assert.False(BuiltInProviderFactories.Find("azure_openai")!.IsConfiguredByEnvironment(_ => null));
     }
+
+    [Theory]
+    [InlineData("auth", "certificate", "'certificate' is not a credential kind")]
+    [InlineData("client_secret", "s3cret-value-000000000000", "needs the app's tenant_id and client_id")]
+    public void Azure_entra_settings_that_cannot_make_a_credential_are_configuration_errors(string key, string value, string expected)
+    {
+        var options = new FlexiAIOptions();
+        options.Providers.Add(new ProviderOptions { Name = "azure", Type = "azure_openai", Model = "d", BaseUrl = new Uri("https://r.openai.azure.com"), Settings = { [key] = value } });
+
+        var error = Assert.Throws<ConfigurationException>(() => new FlexiAIClient(options, new FlexiAIClientOptions { EnvironmentVariables = _ => null }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-value-000000000000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Azure_without_a_key_builds_an_entra_id_client_without_any_io_and_export_masks_the_client_secret()
+    {
+        var options = new FlexiAIOptions();
+        options.Providers.Add(new ProviderOptions { Name = "default", Type = "azure_openai", Model = "d", BaseUrl = new Uri("https://r.openai.azure.com") });
+        options.Providers.Add(new ProviderOptions
+        {
+            Name = "app",
+            Type = "azure_openai",
+            Model = "d",
+            BaseUrl = new Uri("https://r.openai.azure.com"),
+            Settings = { ["tenant_id"] = "tenant", ["client_id"] = "client", ["client_secret"] = "s3cret-value-000000000000" },
+        });
+        options.Providers.Add(new ProviderOptions { Name = "mi", Type = "azure_openai", Model = "d", BaseUrl = new Uri("https://r.openai.azure.com"), Settings = { ["auth"] = "managed_identity" } });
+
+        using var client = new FlexiAIClient(options, new FlexiAIClientOptions { EnvironmentVariables = _ => null });
+
+        Assert.Equal(3, client.GetProviderStatus().Count);
+        Assert.DoesNotContain("s3cret-value-000000000000", FlexiAIConfiguration.ToJson(options), StringComparison.Ordinal);
+    }
 }

@@ -20,10 +20,10 @@ namespace FlexiAI;
 /// with one, to the classic API (<c>{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=…</c>).
 /// </para>
 /// <para>
-/// Without an API key, a Microsoft Entra ID token for <c>config.token_scope</c> (default
+/// Without an API key, a Microsoft Entra ID token for <c>config.scope</c> (default
 /// <c>https://cognitiveservices.azure.com/.default</c>) is sent as a bearer token, from the first of: the
 /// <see cref="TokenCredential"/> given to this factory; a client secret (<c>config.tenant_id</c>, <c>config.client_id</c>,
-/// <c>config.client_secret</c>); a managed identity (<c>config.managed_identity_client_id</c>, or <c>config.credential</c>
+/// <c>config.client_secret</c>); a managed identity (<c>config.managed_identity_client_id</c>, or <c>config.auth</c>
 /// <c>managed_identity</c> for the system-assigned one); else <see cref="DefaultAzureCredential"/> (environment, workload identity,
 /// managed identity, Azure CLI…). Tokens are cached and refreshed before they expire.
 /// </para>
@@ -147,7 +147,7 @@ public sealed class AzureOpenAIProviderFactory : ProviderFactory
 
         PipelinePolicy auth = !string.IsNullOrWhiteSpace(provider.ApiKey)
             ? new HeaderAuthenticationPolicy(new KeyValuePair<string, string>("api-key", provider.ApiKey))
-            : new AzureTokenPolicy(credential ?? CreateCredential(provider), ProviderSettings.Get(provider, "token_scope") ?? DefaultScope, context.TimeProvider, provider.Name);
+            : new AzureTokenPolicy(credential ?? CreateCredential(provider), ProviderSettings.Get(provider, "scope") ?? DefaultScope, context.TimeProvider, provider.Name);
         options.AddPolicy(auth, PipelinePosition.BeforeTransport);
         return new OpenAIClient(new ApiKeyCredential(HeaderAuthenticationPolicy.PlaceholderKey), options);
     }
@@ -196,12 +196,12 @@ public sealed class AzureOpenAIProviderFactory : ProviderFactory
             return new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(identity));
         }
 
-        return ProviderSettings.Get(provider, "credential") switch
+        return ProviderSettings.Get(provider, "auth") switch
         {
             null or "default" => new DefaultAzureCredential(),
             "managed_identity" => new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned),
             var other => throw new ConfigurationException(
-                ProviderSettings.Path(provider, "credential"),
+                ProviderSettings.Path(provider, "auth"),
                 $"'{other}' is not a credential kind. Use \"default\" (DefaultAzureCredential) or \"managed_identity\", or set config.tenant_id, config.client_id and config.client_secret."),
         };
     }
