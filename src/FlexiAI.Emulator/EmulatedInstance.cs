@@ -10,7 +10,7 @@ public sealed class EmulatedInstance
         Options = options;
         Tokens = new GoogleTokenIssuer(this, time ?? TimeProvider.System);
         var path = $"{root.AbsoluteUri.TrimEnd('/')}/{options.Name}";
-        BaseUrl = new Uri(options.Kind == EmulatedProviderKind.OpenAI ? path + "/v1" : path);
+        BaseUrl = new Uri(options.Kind is EmulatedProviderKind.OpenAI or EmulatedProviderKind.OpenAICompatible ? path + "/v1" : path);
         Journal = new RequestJournal(options.JournalCapacity);
     }
 
@@ -24,8 +24,10 @@ public sealed class EmulatedInstance
     public EmulatedProviderKind Kind => Options.Kind;
 
     /// <summary>
-    /// Gets the base URL to give the official SDK or FlexiAI: for OpenAI the SDK's <c>Endpoint</c> (it ends in <c>/v1</c>), for
-    /// Anthropic the SDK's <c>BaseUrl</c>, for Vertex AI the host part before <c>/v1/projects/…</c>.
+    /// Gets the base URL to give the official SDK or FlexiAI: for OpenAI and OpenAI-compatible instances the SDK's <c>Endpoint</c>
+    /// (it ends in <c>/v1</c>), for Anthropic the SDK's <c>BaseUrl</c>, for Vertex AI the host part before <c>/v1/projects/…</c>, for
+    /// Azure OpenAI the resource endpoint (before <c>/openai/…</c>), for Ollama the server address (before <c>/api/…</c>), for the
+    /// Gemini API the host part before <c>/v1beta/models/…</c>.
     /// </summary>
     public Uri BaseUrl { get; }
 

@@ -27,6 +27,23 @@ public sealed class EmulatedInstanceOptions
     /// <summary>Gets or sets the only API key (or bearer token) accepted; <see langword="null"/> (the default) accepts any non-empty one.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets the only Microsoft Entra ID bearer token an <see cref="EmulatedProviderKind.AzureOpenAI"/> instance accepts
+    /// (<see cref="ApiKey"/> checks its <c>api-key</c> header); <see langword="null"/> (the default) accepts any non-empty token.
+    /// Change it while the instance runs to expire the token a client holds.
+    /// </summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// Gets the models the instance serves: the deployments of an <see cref="EmulatedProviderKind.AzureOpenAI"/> instance (others get
+    /// 404 <c>DeploymentNotFound</c>) or the pulled models of an <see cref="EmulatedProviderKind.Ollama"/> instance (others get 404
+    /// "model not found", and <c>/api/tags</c> lists these). Empty (the default) serves any model.
+    /// </summary>
+    public IList<string> Models { get; } = [];
+
+    /// <summary>Gets or sets the quirks of an <see cref="EmulatedProviderKind.OpenAICompatible"/> instance. Default none.</summary>
+    public OpenAICompatibleQuirks Quirks { get; set; }
+
     /// <summary>Gets or sets the delay before the response (non-streaming) or before the first stream event. Default zero.</summary>
     public TimeSpan FirstTokenLatency { get; set; }
 

@@ -20,7 +20,7 @@ public static class EmulatorConsole
         EmulatorHost emulator;
         try
         {
-            emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard(port), cancellationToken).ConfigureAwait(false);
+            emulator = await EmulatorHost.StartAsync(EmulatorOptions.All(port), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -23,4 +23,20 @@ public sealed class EmulatorOptions
         options.Instances.Add(new EmulatedInstanceOptions("vertexai", EmulatedProviderKind.VertexAI));
         return options;
     }
+
+    /// <summary>
+    /// Creates options for every kind of instance: the standard three, then <c>azure</c> (Azure OpenAI), <c>compatible</c> (an
+    /// OpenAI-compatible server without quirks), <c>ollama</c> and <c>gemini</c> (the Gemini API). The standalone emulator serves these.
+    /// </summary>
+    /// <param name="port">The loopback port; 0 picks a free one.</param>
+    /// <returns>The options.</returns>
+    public static EmulatorOptions All(int port = 0)
+    {
+        var options = Standard(port);
+        options.Instances.Add(new EmulatedInstanceOptions("azure", EmulatedProviderKind.AzureOpenAI));
+        options.Instances.Add(new EmulatedInstanceOptions("compatible", EmulatedProviderKind.OpenAICompatible));
+        options.Instances.Add(new EmulatedInstanceOptions("ollama", EmulatedProviderKind.Ollama));
+        options.Instances.Add(new EmulatedInstanceOptions("gemini", EmulatedProviderKind.Gemini));
+        return options;
+    }
 }

@@ -14,6 +14,7 @@ internal sealed class EmulatorServer
     private static readonly ProtocolHandler VertexAI = new VertexAIProtocol();
 
     private readonly Dictionary<string, EmulatedInstance> _instances;
+    private readonly Dictionary<string, ProtocolHandler> _protocols;
     private readonly TimeProvider _time;
     private readonly ControlEndpoint _control;
     private readonly CancellationToken _stopping;
@@ -22,6 +23,7 @@ internal sealed class EmulatorServer
     public EmulatorServer(IReadOnlyList<EmulatedInstance> instances, TimeProvider time, CancellationToken stopping)
     {
         _instances = instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _protocols = instances.ToDictionary(i => i.Name, i => ProtocolFor(i.Options), StringComparer.Ordinal);
         _time = time;
         _stopping = stopping;
         _control = new ControlEndpoint(instances);
@@ -54,12 +56,7 @@ internal sealed class EmulatorServer
             return;
         }
 
-        var protocol = instance.Kind switch
-        {
-            EmulatedProviderKind.OpenAI => OpenAI,
-            EmulatedProviderKind.Anthropic => Anthropic,
-            _ => VertexAI,
-        };
+        var protocol = _protocols[name];
         var request = context.Request;
         var body = await ReadBodyAsync(request).ConfigureAwait(false);
         instance.Journal.Add(new JournalEntry(_time.GetUtcNow(), request.Method, rest, MaskQuery(request.QueryString.Value), MaskHeaders(request.Headers), body));
@@ -127,7 +124,7 @@ internal sealed class EmulatorServer
             return;
         }
 
-        if (instance.Kind == EmulatedProviderKind.VertexAI)
+        if (instance.Kind is EmulatedProviderKind.VertexAI or EmulatedProviderKind.Gemini)
         {
             chat.Stream = rest.EndsWith(":streamGenerateContent", StringComparison.Ordinal);
         }
@@ -151,9 +148,20 @@ internal sealed class EmulatorServer
             return;
         }
 
-        var sse = instance.Kind != EmulatedProviderKind.VertexAI || string.Equals(request.Query["alt"], "sse", StringComparison.Ordinal);
+        var sse = instance.Kind is not (EmulatedProviderKind.VertexAI or EmulatedProviderKind.Gemini) || string.Equals(request.Query["alt"], "sse", StringComparison.Ordinal);
         await WriteStreamAsync(context, instance, protocol, chat, reply, fault, requestId, sse).ConfigureAwait(false);
     }
+
+    private static ProtocolHandler ProtocolFor(EmulatedInstanceOptions options) => options.Kind switch
+    {
+        EmulatedProviderKind.OpenAI => OpenAI,
+        EmulatedProviderKind.Anthropic => Anthropic,
+        EmulatedProviderKind.AzureOpenAI => new AzureOpenAIProtocol(options),
+        EmulatedProviderKind.OpenAICompatible => new OpenAICompatibleProtocol(options),
+        EmulatedProviderKind.Ollama => new OllamaProtocol(options),
+        EmulatedProviderKind.Gemini => new GeminiProtocol(options),
+        _ => VertexAI,
+    };
 
     private async Task WriteResponseAsync(HttpContext context, ProtocolHandler protocol, EmulatedRequest chat, EmulatedReply reply, Fault? fault, string requestId)
     {

@@ -56,6 +56,13 @@ public sealed record Fault
         return new() { Kind = FaultKind.Status, StatusCode = statusCode, RetryAfter = retryAfter, RetryAfterMs = retryAfterMs, Message = message };
     }
 
+    /// <summary>
+    /// Azure OpenAI's content-filter refusal: a 400 whose body has <c>code: content_filter</c> and the
+    /// <c>ResponsibleAIPolicyViolation</c> inner error on an Azure OpenAI instance (other instances send a plain 400 with its message).
+    /// </summary>
+    /// <returns>The fault.</returns>
+    public static Fault AzureContentFilter() => Status(400, message: AzureOpenAIProtocol.ContentFilterMessage);
+
     /// <summary>A connection reset before any response headers.</summary>
     /// <returns>The fault.</returns>
     public static Fault ResetConnection() => new() { Kind = FaultKind.ResetConnection };

@@ -67,15 +67,19 @@ public sealed class DemoAndEmulatorCommandTests
         }
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(5, lines.Length);
+        Assert.Equal(9, lines.Length);
         Assert.Matches(@"^openai openai http://127\.0\.0\.1:\d+/openai/v1$", lines[0]);
         Assert.Matches(@"^anthropic anthropic http://127\.0\.0\.1:\d+/anthropic$", lines[1]);
         Assert.Matches(@"^vertexai vertexai http://127\.0\.0\.1:\d+/vertexai$", lines[2]);
-        Assert.Matches(@"^control http://127\.0\.0\.1:\d+/_emulator$", lines[3]);
-        Assert.Equal("ready", lines[4]);
+        Assert.Matches(@"^azure azureopenai http://127\.0\.0\.1:\d+/azure$", lines[3]);
+        Assert.Matches(@"^compatible openaicompatible http://127\.0\.0\.1:\d+/compatible/v1$", lines[4]);
+        Assert.Matches(@"^ollama ollama http://127\.0\.0\.1:\d+/ollama$", lines[5]);
+        Assert.Matches(@"^gemini gemini http://127\.0\.0\.1:\d+/gemini$", lines[6]);
+        Assert.Matches(@"^control http://127\.0\.0\.1:\d+/_emulator$", lines[7]);
+        Assert.Equal("ready", lines[8]);
 
         using var http = new HttpClient();
-        var control = lines[3].Split(' ')[1];
+        var control = lines[7].Split(' ')[1];
         var listing = await http.GetStringAsync(new Uri(control), TestContext.Current.CancellationToken);
         Assert.Contains("\"name\":\"vertexai\"", listing, StringComparison.Ordinal);
 

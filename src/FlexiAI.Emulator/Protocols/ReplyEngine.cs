@@ -11,13 +11,16 @@ internal static class ReplyEngine
     /// <summary>User text containing this marker is blocked by Vertex AI instances (<c>promptFeedback.blockReason</c> SAFETY).</summary>
     public const string BlockMarker = "[[blocked]]";
 
+    /// <summary>User text containing this marker is refused by Azure OpenAI instances with Azure's content-filter 400.</summary>
+    public const string FilterMarker = "[[filtered]]";
+
     public static EmulatedReply Create(EmulatedInstance instance, EmulatedRequest request)
     {
         var sequence = instance.NextSequence();
         var prompt = PromptTokens(request);
         var last = request.Turns.Count > 0 ? request.Turns[^1] : null;
 
-        if (instance.Kind == EmulatedProviderKind.VertexAI && request.LastUserText.Contains(BlockMarker, StringComparison.OrdinalIgnoreCase))
+        if (instance.Kind is EmulatedProviderKind.VertexAI or EmulatedProviderKind.Gemini && request.LastUserText.Contains(BlockMarker, StringComparison.OrdinalIgnoreCase))
         {
             return new EmulatedReply { Blocked = true, PromptTokens = prompt, Sequence = sequence };
         }
@@ -27,7 +30,7 @@ internal static class ReplyEngine
             var prefix = instance.Kind switch
             {
                 EmulatedProviderKind.Anthropic => "toolu_emu",
-                EmulatedProviderKind.OpenAI => "call_emu",
+                EmulatedProviderKind.OpenAI or EmulatedProviderKind.AzureOpenAI or EmulatedProviderKind.OpenAICompatible or EmulatedProviderKind.Ollama => "call_emu",
                 _ => "fc_emu",
             };
             var calls = new List<EmulatedToolCall>(tools.Count);

@@ -3,8 +3,15 @@ namespace FlexiAI;
 /// <summary>The provider factories that ship with FlexiAI, and the lookup of a type among custom and built-in factories.</summary>
 internal static class BuiltInProviderFactories
 {
-    /// <summary>Gets the built-in factories in the plan's failover order: OpenAI, Vertex AI, Anthropic.</summary>
-    public static IReadOnlyList<ProviderFactory> All { get; } = [new OpenAIProviderFactory(), new VertexAIProviderFactory(), new AnthropicProviderFactory()];
+    /// <summary>
+    /// Gets the built-in factories: the plan's three in its failover order (OpenAI, Vertex AI, Anthropic), then Azure OpenAI,
+    /// the Gemini API, Ollama and OpenAI-compatible servers.
+    /// </summary>
+    public static IReadOnlyList<ProviderFactory> All { get; } =
+    [
+        new OpenAIProviderFactory(), new VertexAIProviderFactory(), new AnthropicProviderFactory(),
+        new AzureOpenAIProviderFactory(), new GeminiProviderFactory(), new OllamaProviderFactory(), new OpenAICompatibleProviderFactory(),
+    ];
 
     /// <summary>Gets an example provider entry for configuration hints, from the first built-in factory, e.g. <c>{ "name": "openai", "model": "…" }</c>.</summary>
     public static string ExampleProviderJson { get; } = $"{{ \"name\": \"{All[0].Type}\", \"model\": \"{All[0].ExampleModel}\" }}";

@@ -15,7 +15,7 @@ namespace FlexiAI;
 public abstract class ProviderFactory
 {
     /// <summary>
-    /// Gets the factories that ship with FlexiAI (OpenAI, Vertex AI, Anthropic), in the order the plan tries them.
+    /// Gets the factories that ship with FlexiAI: OpenAI, Vertex AI, Anthropic (in the order the plan tries them), then Azure OpenAI, the Gemini API, Ollama and OpenAI-compatible servers.
     /// </summary>
     public static IReadOnlyList<ProviderFactory> BuiltIn => BuiltInProviderFactories.All;
 

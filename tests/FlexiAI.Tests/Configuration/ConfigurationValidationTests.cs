@@ -22,7 +22,7 @@ public sealed class ConfigurationValidationTests
               "providers": [
                 { "name": "openai", "priority": 0, "api_key": "{{Secret}}" },
                 { "name": "openai", "model": "gpt-4.1" },
-                { "name": "gemini", "model": "gemini-2.0-flash" },
+                { "name": "bedrock", "model": "titan-text" },
                 { "name": "x", "type": "antropic", "model": "claude" }
               ],
               "circuit_breaker": { "failure_threshold": 0, "recovery_timeout": 0, "expected_exception": ["APIError", "Timout"] },
@@ -135,10 +135,10 @@ public sealed class ConfigurationValidationTests
     public void Custom_provider_types_are_accepted_when_registered()
     {
         var options = new FlexiAIOptions();
-        options.Providers.Add(new ProviderOptions { Name = "local", Type = "ollama", Model = "llama3" });
+        options.Providers.Add(new ProviderOptions { Name = "local", Type = "bedrock", Model = "titan-text" });
 
         Assert.Single(FlexiAIConfiguration.Validate(options));
-        Assert.Empty(FlexiAIConfiguration.Validate(options, ["ollama"]));
+        Assert.Empty(FlexiAIConfiguration.Validate(options, ["bedrock"]));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class VertexAIChatClient : IChatClient
         _providerName = providerName;
         _model = model;
         _safetySettings = safetySettings;
-        _metadata = new ChatClientMetadata("vertexai", endpoint.ModelUrl, model);
+        _metadata = new ChatClientMetadata(endpoint.ProviderType, endpoint.ModelUrl, model);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -234,7 +234,7 @@ internal sealed class VertexAIChatClient : IChatClient
             // Not JSON (a proxy's HTML page): keep the text.
         }
 
-        throw new VertexAIException(status, code, $"Vertex AI returned HTTP {status}{(code is null ? string.Empty : " " + code)}: {SecretMasker.Redact(message)}")
+        throw new VertexAIException(status, code, $"{_endpoint.ServiceName} returned HTTP {status}{(code is null ? string.Empty : " " + code)}: {SecretMasker.Redact(message)}")
         {
             RetryAfter = retryAfter,
             RequestId = requestId,

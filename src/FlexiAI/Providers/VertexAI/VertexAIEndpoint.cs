@@ -1,8 +1,17 @@
 namespace FlexiAI;
 
-/// <summary>Where and how a Vertex AI provider sends requests: URL prefix and credentials.</summary>
+/// <summary>
+/// Where and how a Gemini provider sends requests: URL prefix and credentials. One Gemini wire implementation serves two
+/// endpoint/auth modes: Vertex AI (OAuth or express-mode key) and the Gemini API (<c>generativelanguage.googleapis.com</c>, key).
+/// </summary>
 internal sealed class VertexAIEndpoint
 {
+    /// <summary>Gets the service named in error messages: <c>Vertex AI</c> or <c>Gemini API</c>.</summary>
+    public string ServiceName { get; init; } = "Vertex AI";
+
+    /// <summary>Gets the provider type reported in <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/>.</summary>
+    public string ProviderType { get; init; } = ProviderTypes.VertexAI;
+
     public required Uri ModelUrl { get; init; }
 
     public string? ApiKey { get; init; }

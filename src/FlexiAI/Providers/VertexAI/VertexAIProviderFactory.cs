@@ -184,7 +184,7 @@ public sealed class VertexAIProviderFactory : ProviderFactory
     /// <summary>Access tokens from a credential looked up on first use, kept once found (see <see cref="GoogleTokenSource"/>).</summary>
     internal static Func<CancellationToken, Task<string>> CachedTokens(Func<Task<ITokenAccess>> lookup) => new GoogleTokenSource(lookup).GetAsync;
 
-    private static string? SafetySettings(ProviderOptions provider)
+    internal static string? SafetySettings(ProviderOptions provider)
     {
         if (Setting(provider.Settings, "safety_settings") is { } json)
         {

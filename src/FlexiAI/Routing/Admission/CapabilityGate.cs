@@ -81,7 +81,7 @@ internal sealed class CapabilityGate(RoutedProvider provider, ProviderCapabiliti
                     .Append(lack.What).Append(" at ").Append(lack.Path).Append(" (it takes ").Append(capabilities).Append(')');
             }
 
-            text.Append(". Remove or convert that content, or configure a provider that takes it (ProviderOptions.Capabilities declares what a provider takes).");
+            text.Append(". Remove or convert that content, or configure a provider that takes it (ProviderOptions.Capabilities in code, or config.capabilities for an openai_compatible provider, declares what a provider takes).");
             throw new RequestValidationException(firstPath ?? "messages", text.ToString());
         }
     }
