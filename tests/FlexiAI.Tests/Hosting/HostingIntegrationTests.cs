@@ -182,6 +182,26 @@ public sealed class HostingIntegrationTests(EmulatedProvidersFixture emulator) :
         await host.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task An_MEAI_pipeline_over_a_named_client_runs_a_tool_round_trip_on_the_emulator()
+    {
+        emulator.Reset();
+        var builder = NewBuilder();
+        builder.Configuration.AddInMemoryCollection(Section("AI", "anthropic"));
+        builder.Services.AddFlexiAI("chat", builder.Configuration.GetSection("AI"));
+        builder.Services.AddKeyedChatClient("agent", sp => sp.GetRequiredKeyedService<FlexiAIClient>("chat")).UseFunctionInvocation();
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        var agent = host.Services.GetRequiredKeyedService<IChatClient>("agent");
+        var tool = AIFunctionFactory.Create((string city) => $"rain in {city}", "get_weather");
+
+        var reply = await agent.GetResponseAsync("Please call get_weather for Oslo.", new ChatOptions { Tools = [tool] }, Ct);
+
+        Assert.Contains(reply.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>(), r => r.Result?.ToString()?.Contains("rain in", StringComparison.Ordinal) == true);
+        Assert.Contains("get_weather tool returned", reply.Text, StringComparison.Ordinal);
+        await host.StopAsync(Ct);
+    }
+
     private static HostApplicationBuilder NewBuilder()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
