@@ -58,6 +58,31 @@ public sealed class SampleProviders : IAsyncDisposable
         return new SampleProviders(options, emulator);
     }
 
+    /// <summary>
+    /// Gets the providers as configuration keys under <paramref name="section"/>, in the plan's snake_case (what an
+    /// <c>appsettings.json</c> "FlexiAI" section would hold), for the samples that bind configuration through <c>AddFlexiAI</c>.
+    /// </summary>
+    public Dictionary<string, string?> ToConfiguration(string section, params string[] only)
+    {
+        var values = new Dictionary<string, string?>();
+        var index = 0;
+        foreach (var provider in Options.Providers.Where(p => only.Length == 0 || only.Contains(p.Name)))
+        {
+            var prefix = $"{section}:providers:{index++}:";
+            values[prefix + "name"] = provider.Name;
+            values[prefix + "priority"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            values[prefix + "model"] = provider.Model;
+            values[prefix + "api_key"] = provider.ApiKey;
+            values[prefix + "base_url"] = provider.BaseUrl?.ToString();
+            foreach (var (key, value) in provider.Settings)
+            {
+                values[prefix + "config:" + key] = value;
+            }
+        }
+
+        return values;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Emulator is not null)
