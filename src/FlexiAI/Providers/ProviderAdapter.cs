@@ -172,7 +172,8 @@ public class ProviderAdapter
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         if (double.TryParse(retryAfterMs, System.Globalization.NumberStyles.Float, inv, out var millis) && millis >= 0 && double.IsFinite(millis))
         {
-            return TimeSpan.FromMilliseconds(millis);
+            // A value too large for a TimeSpan (e.g. 1e300) means "wait forever": the longest delay, which is above any cap.
+            return millis >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(millis);
         }
 
         if (string.IsNullOrWhiteSpace(retryAfter))
@@ -182,7 +183,7 @@ public class ProviderAdapter
 
         if (double.TryParse(retryAfter, System.Globalization.NumberStyles.Float, inv, out var seconds) && seconds >= 0 && double.IsFinite(seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
         }
 
         if (DateTimeOffset.TryParse(retryAfter, inv, System.Globalization.DateTimeStyles.AssumeUniversal, out var date))

@@ -98,6 +98,14 @@ public sealed class VertexAIProviderFactory : ProviderFactory
                 $"Provider '{provider.Name}' (vertexai) needs a Google Cloud project: set config.project or {ProjectVariable} (or an api_key for express mode).");
         }
 
+        if (!location.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            // The location becomes part of the host name; anything else would fail deep inside Uri parsing.
+            throw new ConfigurationException(
+                $"providers[name={provider.Name}].config.location",
+                $"'{location}' is not a Google Cloud location: use a region such as us-central1 or europe-west4 (letters, digits and '-'), or global.");
+        }
+
         var host = provider.BaseUrl?.AbsoluteUri.TrimEnd('/')
             ?? (location == "global" || project is null ? "https://aiplatform.googleapis.com" : $"https://{location}-aiplatform.googleapis.com");
         var model = Uri.EscapeDataString(provider.Model);

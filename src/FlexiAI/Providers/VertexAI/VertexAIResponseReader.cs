@@ -34,6 +34,25 @@ internal static class VertexAIResponseReader
     public static Chunk Read(JsonElement root, string providerName, ref int callIndex)
     {
         ThrowIfError(root);
+        try
+        {
+            return ReadCore(root, providerName, ref callIndex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // JSON of the wrong shape (a value where an object belongs), bad base64, an invalid media type: a malformed
+            // response, which FlexiAI classifies as ServerError (a JsonException) rather than an unclassifiable crash.
+            throw new JsonException($"Vertex AI returned a response FlexiAI cannot read ({ex.GetType().Name}: {SecretMasker.Redact(ex.Message)})", ex);
+        }
+    }
+
+    private static Chunk ReadCore(JsonElement root, string providerName, ref int callIndex)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"Vertex AI returned a JSON {root.ValueKind} where a GenerateContentResponse object belongs.");
+        }
+
         var chunk = new Chunk
         {
             ModelVersion = Str(root, "modelVersion"),
@@ -150,7 +169,7 @@ internal static class VertexAIResponseReader
 
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
         {
-            var code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 0;
+            var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : 0;
             throw new VertexAIException(code, Str(error, "status"), SecretMasker.Redact(Str(error, "message") ?? "Vertex AI returned an error."));
         }
     }

@@ -1,0 +1,3 @@
+using FlexiAI.Reliability.Support;
+
+[assembly: AssemblyFixture(typeof(SuiteSummaryFixture))]
