@@ -75,7 +75,10 @@ internal sealed class ProviderSetBuilder(
             var breakerOptions = options.CircuitBreaker;
             var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);
             var breaker = new CircuitBreaker(provider.Name, store, time, breakerOptions.FailureThreshold, breakerOptions.RecoveryTimeout, lease,
-                breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger);
+                breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger,
+                breakerOptions.Mode == CircuitBreakerMode.Ratio
+                    ? new FailureRatioWindow(time, breakerOptions.SamplingDuration, breakerOptions.FailureRatio, breakerOptions.MinimumThroughput)
+                    : null);
             var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
             var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
             var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;

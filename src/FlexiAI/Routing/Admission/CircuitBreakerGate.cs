@@ -34,6 +34,12 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
             return permit.IsProbe ? new Admission(true, true, AttemptOutcome.Succeeded, null, null, null) : Admission.Allow;
         }
 
+        if (request.Panic)
+        {
+            // Every breaker is open and the request panics: let it through anyway (the attempt does not count toward the breaker).
+            return Admission.Allow;
+        }
+
         var reason = permit.RetryAt is not null ? "circuit open" : "circuit half-open, probe in flight";
         return Admission.Skip(AttemptOutcome.SkippedCircuitOpen, reason, permit.RetryAt, new CircuitOpenException(breaker.Name, permit.State, permit.RetryAt));
     }
