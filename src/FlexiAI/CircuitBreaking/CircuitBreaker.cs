@@ -54,6 +54,7 @@ internal sealed class CircuitBreaker : IDisposable
     private readonly TimeSpan _refreshInterval;
     private readonly Listener _listener;
     private readonly FailureRatioWindow? _window;
+    private long _heldUntilTicks;
     private CircuitStateEntry _cachedField = CircuitStateEntry.Initial;
     private CircuitStateEntry? _localField;
     private int _probeInFlight;
@@ -117,6 +118,33 @@ internal sealed class CircuitBreaker : IDisposable
     private CircuitStateEntry Cached => Volatile.Read(ref _cachedField);
 
     private bool ProbeInFlight => Volatile.Read(ref _probeInFlight) != 0;
+
+    /// <summary>Gets or sets the cap on open breakers this breaker shares with its provider set, if any.</summary>
+    public OpenCap? Cap { get; set; }
+
+    /// <summary>
+    /// Gets a value indicating whether this breaker should have opened but the cap on open breakers kept it closed: its provider is
+    /// tried after every other one, until its recovery timeout has passed since.
+    /// </summary>
+    public bool HeldByCap
+    {
+        get
+        {
+            var until = Volatile.Read(ref _heldUntilTicks);
+            if (until == 0)
+            {
+                return false;
+            }
+
+            if (_time.GetUtcNow().UtcTicks < until)
+            {
+                return true;
+            }
+
+            Interlocked.CompareExchange(ref _heldUntilTicks, 0, until);
+            return false;
+        }
+    }
 
     /// <summary>Gets the failure-ratio window in ratio mode; <see langword="null"/> in consecutive mode.</summary>
     public FailureRatioWindow? RatioWindow => _window;
@@ -337,6 +365,12 @@ internal sealed class CircuitBreaker : IDisposable
                 case CircuitState.HalfOpen when permit.IsProbe:
                     next = new CircuitStateEntry(CircuitState.Open, failures, now, AddSaturating(now, _recovery), null, category, entry.Version + 1);
                     reason = CircuitTransitionReason.ProbeFailed;
+                    break;
+                case CircuitState.Closed when (ratioTripped || (_window is null && failures >= _threshold)) && Cap is { } cap && !cap.MayOpen(this):
+                    // max_open_fraction: opening would exceed the cap — stay closed, in rotation at the lowest priority.
+                    Volatile.Write(ref _heldUntilTicks, AddSaturating(now, _recovery).UtcTicks);
+                    _window?.Reset();
+                    next = entry with { ConsecutiveFailures = 0, LastErrorCategory = category, Version = entry.Version + 1 };
                     break;
                 case CircuitState.Closed when ratioTripped || (_window is null && failures >= _threshold):
                     next = new CircuitStateEntry(CircuitState.Open, failures, now, AddSaturating(now, _recovery), null, category, entry.Version + 1);

@@ -32,6 +32,13 @@ public sealed class CircuitBreakerOptions
     public AllOpenPolicy AllOpen { get; set; } = AllOpenPolicy.Fail;
 
     /// <summary>
+    /// Gets or sets the largest share of a client's providers whose breakers may be open at once (Envoy's max ejection percent;
+    /// at least one may always open). A breaker that would open beyond it stays closed: its provider stays in rotation, tried
+    /// after every other provider until its recovery timeout has passed, and its route attempts say why. Default 1 (no cap); above 0 and at most 1.
+    /// </summary>
+    public double MaxOpenFraction { get; set; } = 1;
+
+    /// <summary>
     /// Gets the plan's legacy <c>expected_exception</c> list. When non-empty, only the categories these names map to count
     /// toward the breaker (e.g. <c>APIError</c> → ServerError, Overloaded, Network, Unknown; <c>Timeout</c> → Timeout;
     /// a category name maps to itself); see <c>docs/configuration.md</c>.
@@ -71,6 +78,7 @@ public sealed class CircuitBreakerOptions
             SamplingDuration = SamplingDuration,
             CountPerRequest = CountPerRequest,
             AllOpen = AllOpen,
+            MaxOpenFraction = MaxOpenFraction,
         };
         foreach (var name in ExpectedExceptions)
         {

@@ -16,7 +16,7 @@ internal sealed class OptionsBinder
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -308,6 +308,9 @@ internal sealed class OptionsBinder
                             Error(child, "circuit_breaker.all_open", $"'{v}' is not an all-open policy. Use fail or panic.");
                         }
                     });
+                    break;
+                case "maxopenfraction":
+                    Number(child, "circuit_breaker.max_open_fraction", v => options.MaxOpenFraction = v);
                     break;
                 case "expectedexception" or "expectedexceptions":
                     options.ExpectedExceptions.Clear();

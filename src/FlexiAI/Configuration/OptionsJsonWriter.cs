@@ -33,6 +33,7 @@ internal static class OptionsJsonWriter
             Duration(w, "sampling_duration", options.CircuitBreaker.SamplingDuration);
             w.WriteBoolean("count_per_request", options.CircuitBreaker.CountPerRequest);
             w.WriteString("all_open", ConfigurationText.ToSnakeCase(options.CircuitBreaker.AllOpen.ToString()));
+            w.WriteNumber("max_open_fraction", options.CircuitBreaker.MaxOpenFraction);
             w.WriteStartArray("expected_exception");
             foreach (var name in options.CircuitBreaker.ExpectedExceptions)
             {

@@ -169,6 +169,11 @@ internal static class OptionsValidator
             errors.Add(new("circuit_breaker.sampling_duration", $"must be a duration between 0.01 and 3600 seconds (how far back the failure-ratio window looks, e.g. \"30s\"); got {Describe(breaker.SamplingDuration)}."));
         }
 
+        if (!double.IsFinite(breaker.MaxOpenFraction) || breaker.MaxOpenFraction <= 0 || breaker.MaxOpenFraction > 1)
+        {
+            errors.Add(new("circuit_breaker.max_open_fraction", $"must be above 0 and at most 1 (the largest share of providers whose breakers may be open at once, e.g. 0.5; 1 for no cap); got {breaker.MaxOpenFraction.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
         for (var i = 0; i < breaker.ExpectedExceptions.Count; i++)
         {
             var name = breaker.ExpectedExceptions[i];

@@ -353,6 +353,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         // all_open: panic, every provider when all were skipped by open breakers (nearest recovery first, one attempt each).
         List<SecondPass>? later = null;
         var secondPass = false;
+        var held = 0;
         while (true)
         {
             var count = secondPass ? later!.Count : ordered.Length;
@@ -370,6 +371,12 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 begun = false;
                 if (!passes.Allowed)
                 {
+                    if (!secondPass && provider.Breaker.Cap is not null && provider.Breaker.HeldByCap)
+                    {
+                        // max_open_fraction: skipped as held at the lowest priority — first in the last pass, before any come-back.
+                        (later ??= []).Insert(held++, new(index, 1, time.GetUtcNow()));
+                    }
+
                     continue;
                 }
 
@@ -446,7 +453,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             if (!secondPass && later is { Count: > 0 })
             {
                 // failover_first: no other provider is left — come back to the ones that would have been retried.
-                secondPass = true;
+                state.LowestPriorityPass = secondPass = true;
                 continue;
             }
 
@@ -460,6 +467,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
             secondPass = false;
             later = null;
+            held = 0;
             var waitStarted = time.GetTimestamp();
             if (!await WaitForRecoveryAsync(state, waitBudget).ConfigureAwait(false))
             {

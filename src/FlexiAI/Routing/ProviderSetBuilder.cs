@@ -43,6 +43,16 @@ internal sealed class ProviderSetBuilder(
             throw;
         }
 
+        if (options.CircuitBreaker.MaxOpenFraction < 1 && providers.Count > 1)
+        {
+            // max_open_fraction: the breakers of this set share one cap on how many may be open at once.
+            var cap = new OpenCap([.. providers.Select(p => p.Breaker)], options.CircuitBreaker.MaxOpenFraction);
+            foreach (var created in providers)
+            {
+                created.Breaker.Cap = cap;
+            }
+        }
+
         return new ProviderSet(options, [.. providers], BuildPolicies(options), secrets);
     }
 

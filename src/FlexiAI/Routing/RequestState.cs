@@ -91,6 +91,9 @@ internal sealed class RequestState
     /// <summary>Gets or sets a value indicating whether every breaker was open and the request is trying providers anyway (<see cref="AllOpenPolicy.Panic"/>).</summary>
     public bool Panic { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the loop is in its last pass, where providers held at the lowest priority are tried.</summary>
+    public bool LowestPriorityPass { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the request timeout ran out.</summary>
     public bool RequestTimedOut { get; set; }
 

@@ -98,6 +98,37 @@ public sealed class LoadRoutingTests(EmulatedProvidersFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task MaxOpenFraction_OpeningBeyondTheCap_KeepsTheProviderInRotationAtLowestPriority()
+    {
+        var time = new FakeTimeProvider(TestClients.Start);
+        var a = FakeChatClient.Failing("a", 503);
+        var b = FakeChatClient.Failing("b", 503);
+        var c = FakeChatClient.Answering("c");
+        var options = TestClients.Options(a, b, c);
+        options.CircuitBreaker.FailureThreshold = 1;
+        options.CircuitBreaker.MaxOpenFraction = 0.5; // 3 providers: at most one open
+        using var client = TestClients.Create(options, time);
+
+        await client.Ask(); // a fails and opens (the first open is within the cap); b fails: held closed instead
+        var status = client.GetProviderStatus();
+        Assert.Equal(CircuitState.Open, status[0].State);
+        Assert.Equal(CircuitState.Closed, status[1].State);
+
+        var bCalls = b.Calls;
+        var route = (await client.Ask()).GetRoute();
+
+        Assert.Equal("c", route.Provider);
+        Assert.Equal(bCalls, b.Calls); // b waits behind c now
+        var held = Assert.Single(route.Attempts, x => x.Provider == "b");
+        Assert.Equal(AttemptOutcome.Skipped, held.Outcome);
+        Assert.Contains("max_open_fraction", held.SkipReason, StringComparison.Ordinal);
+
+        c.ThenFail(503);
+        var error = await Assert.ThrowsAsync<AllProvidersFailedException>(() => client.Ask());
+        Assert.Equal(["a", "b", "c", "b"], error.Route!.Attempts.Select(x => x.Provider)); // b is tried last, after c
+    }
+
+    [Fact]
     public async Task FailoverFirst_AllFail_ComesBackToTheFailedProvidersAfterTheOthers()
     {
         var time = new FakeTimeProvider(TestClients.Start);

@@ -13,7 +13,8 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
     {
         // Closed (the common case): the breaker answers synchronously and nothing changed — no async machinery.
         var pending = breaker.AcquireAsync(cancellationToken);
-        if (pending.IsCompletedSuccessfully && pending.Result is { Change: null } acquired && acquired.Permit.Allowed && !acquired.Permit.IsProbe)
+        if (pending.IsCompletedSuccessfully && pending.Result is { Change: null } acquired && acquired.Permit.Allowed && !acquired.Permit.IsProbe
+            && (breaker.Cap is null || request.LowestPriorityPass || !breaker.HeldByCap))
         {
             return new(Admission.Allow);
         }
@@ -27,6 +28,13 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
         if (change is { } c)
         {
             await PublishAsync(c, request).ConfigureAwait(false);
+        }
+
+        if (permit.Allowed && !permit.IsProbe && breaker.Cap is not null && !request.LowestPriorityPass && breaker.HeldByCap)
+        {
+            // max_open_fraction kept this breaker closed: the provider waits for the loop's last pass (lowest priority).
+            return Admission.Skip(AttemptOutcome.Skipped, "held at lowest priority: opening its breaker would exceed circuit_breaker.max_open_fraction", null,
+                new CircuitOpenException(breaker.Name, CircuitState.Closed, null));
         }
 
         if (permit.Allowed)
