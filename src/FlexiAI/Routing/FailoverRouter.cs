@@ -354,6 +354,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         List<SecondPass>? later = null;
         var secondPass = false;
         var held = 0;
+        state.LowestPriorityPass = false; // a stream's continuation starts a new first pass
         while (true)
         {
             var count = secondPass ? later!.Count : ordered.Length;
@@ -465,7 +466,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 continue;
             }
 
-            secondPass = false;
+            state.LowestPriorityPass = secondPass = false;
             later = null;
             held = 0;
             var waitStarted = time.GetTimestamp();
