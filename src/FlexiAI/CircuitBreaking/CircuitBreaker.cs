@@ -53,6 +53,8 @@ internal sealed class CircuitBreaker : IDisposable
     private readonly TimeSpan _storeTimeout;
     private readonly TimeSpan _refreshInterval;
     private readonly Listener _listener;
+    private readonly FailureRatioWindow? _window;
+    private long _heldUntilTicks;
     private CircuitStateEntry _cachedField = CircuitStateEntry.Initial;
     private CircuitStateEntry? _localField;
     private int _probeInFlight;
@@ -74,6 +76,7 @@ internal sealed class CircuitBreaker : IDisposable
     /// <param name="storeRefreshInterval">How often a store that cannot push is re-read, and how long a failed store rests;
     /// <see langword="null"/> for <see cref="DefaultStoreRefreshInterval"/>.</param>
     /// <param name="logger">Where store outages are reported.</param>
+    /// <param name="ratioWindow">In ratio mode, the failure-ratio window that decides opening instead of <paramref name="threshold"/>; <see langword="null"/> for consecutive mode.</param>
     public CircuitBreaker(
         string name,
         ICircuitStateStore store,
@@ -83,9 +86,11 @@ internal sealed class CircuitBreaker : IDisposable
         TimeSpan probeLease,
         TimeSpan? storeTimeout = null,
         TimeSpan? storeRefreshInterval = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        FailureRatioWindow? ratioWindow = null)
     {
         Name = name;
+        _window = ratioWindow;
         _store = store;
         _time = time;
         _threshold = threshold;
@@ -113,6 +118,36 @@ internal sealed class CircuitBreaker : IDisposable
     private CircuitStateEntry Cached => Volatile.Read(ref _cachedField);
 
     private bool ProbeInFlight => Volatile.Read(ref _probeInFlight) != 0;
+
+    /// <summary>Gets or sets the cap on open breakers this breaker shares with its provider set, if any.</summary>
+    public OpenCap? Cap { get; set; }
+
+    /// <summary>
+    /// Gets a value indicating whether this breaker should have opened but the cap on open breakers kept it closed: its provider is
+    /// tried after every other one, until its recovery timeout has passed since.
+    /// </summary>
+    public bool HeldByCap
+    {
+        get
+        {
+            var until = Volatile.Read(ref _heldUntilTicks);
+            if (until == 0)
+            {
+                return false;
+            }
+
+            if (_time.GetUtcNow().UtcTicks < until)
+            {
+                return true;
+            }
+
+            Interlocked.CompareExchange(ref _heldUntilTicks, 0, until);
+            return false;
+        }
+    }
+
+    /// <summary>Gets the failure-ratio window in ratio mode; <see langword="null"/> in consecutive mode.</summary>
+    public FailureRatioWindow? RatioWindow => _window;
 
     /// <summary>Gets the last entry this breaker read, wrote or was told of (for status reports; no I/O).</summary>
     public CircuitStateEntry Snapshot => Cached;
@@ -227,6 +262,8 @@ internal sealed class CircuitBreaker : IDisposable
         var cached = Cached;
         if (!permit.IsProbe && cached.State == CircuitState.Closed && cached.ConsecutiveFailures == 0)
         {
+            // Ratio mode: the success goes into the window (Interlocked, no lock, no allocation); the store is not touched.
+            _window?.RecordSuccess();
             return new((CircuitStateChange?)null);
         }
 
@@ -259,6 +296,11 @@ internal sealed class CircuitBreaker : IDisposable
             var next = CircuitStateEntry.Initial with { LastErrorCategory = entry.LastErrorCategory, Version = entry.Version + 1 };
             if (await TrySwapAsync(entry, next, propagateCancellation: false, cancellationToken).ConfigureAwait(false))
             {
+                if (entry.State == CircuitState.HalfOpen)
+                {
+                    _window?.Reset(); // a closed breaker starts a new period
+                }
+
                 return entry.State == CircuitState.HalfOpen
                     ? Change(entry.State, next, CircuitTransitionReason.ProbeSucceeded, _time.GetUtcNow(), null)
                     : null;
@@ -299,6 +341,18 @@ internal sealed class CircuitBreaker : IDisposable
 
     private async ValueTask<CircuitStateChange?> RecordCountedFailureAsync(CircuitPermit permit, ErrorCategory category, CancellationToken cancellationToken)
     {
+        // Ratio mode, closed: the failure goes into the window; the store is written only when the window trips.
+        var ratioTripped = false;
+        if (_window is not null && !permit.IsProbe && Cached.State == CircuitState.Closed)
+        {
+            if (!_window.RecordFailure())
+            {
+                return null;
+            }
+
+            ratioTripped = true;
+        }
+
         while (true)
         {
             var entry = await LoadAsync(propagateCancellation: false, cancellationToken).ConfigureAwait(false);
@@ -312,10 +366,20 @@ internal sealed class CircuitBreaker : IDisposable
                     next = new CircuitStateEntry(CircuitState.Open, failures, now, AddSaturating(now, _recovery), null, category, entry.Version + 1);
                     reason = CircuitTransitionReason.ProbeFailed;
                     break;
-                case CircuitState.Closed when failures >= _threshold:
+                case CircuitState.Closed when (ratioTripped || (_window is null && failures >= _threshold)) && Cap is { } cap && !cap.MayOpen(this):
+                    // max_open_fraction: opening would exceed the cap — stay closed, in rotation at the lowest priority.
+                    Volatile.Write(ref _heldUntilTicks, AddSaturating(now, _recovery).UtcTicks);
+                    _window?.Reset();
+                    next = entry with { ConsecutiveFailures = 0, LastErrorCategory = category, Version = entry.Version + 1 };
+                    break;
+                case CircuitState.Closed when ratioTripped || (_window is null && failures >= _threshold):
                     next = new CircuitStateEntry(CircuitState.Open, failures, now, AddSaturating(now, _recovery), null, category, entry.Version + 1);
                     reason = CircuitTransitionReason.FailureThresholdReached;
+                    _window?.Reset();
                     break;
+                case CircuitState.Closed when _window is not null:
+                    // Ratio mode: the store changed under us (a peer reset it); nothing to write.
+                    return null;
                 case CircuitState.Closed:
                     next = entry with { ConsecutiveFailures = failures, LastErrorCategory = category, Version = entry.Version + 1 };
                     break;

@@ -9,6 +9,35 @@ public sealed class CircuitBreakerOptions
     /// <summary>Gets or sets how long an open breaker stays open before it lets one probe through. Default 60 s.</summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets or sets how the breaker decides to open: consecutive failures (the default) or a failure ratio over a sliding window.</summary>
+    public CircuitBreakerMode Mode { get; set; } = CircuitBreakerMode.Consecutive;
+
+    /// <summary>Gets or sets, in ratio mode, the share of counted failures among the window's calls that opens the breaker. Default 0.5; above 0 and at most 1.</summary>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Gets or sets, in ratio mode, how many calls the window must hold before the ratio is judged. Default 20; at least 1.</summary>
+    public int MinimumThroughput { get; set; } = 20;
+
+    /// <summary>Gets or sets, in ratio mode, how far back the window looks (kept as 10 buckets). Default 30 s; between 10 ms and 1 hour.</summary>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a request counts once toward a provider's breaker however many attempts it made there:
+    /// a failure that is retried in place does not count, the request's last failure there does. Default <see langword="false"/>
+    /// (every counted attempt counts, as before).
+    /// </summary>
+    public bool CountPerRequest { get; set; }
+
+    /// <summary>Gets or sets what a request does when every provider's breaker is open. Default <see cref="AllOpenPolicy.Fail"/>.</summary>
+    public AllOpenPolicy AllOpen { get; set; } = AllOpenPolicy.Fail;
+
+    /// <summary>
+    /// Gets or sets the largest share of a client's providers whose breakers may be open at once (Envoy's max ejection percent;
+    /// at least one may always open). A breaker that would open beyond it stays closed: its provider stays in rotation, tried
+    /// after every other provider until its recovery timeout has passed, and its route attempts say why. Default 1 (no cap); above 0 and at most 1.
+    /// </summary>
+    public double MaxOpenFraction { get; set; } = 1;
+
     /// <summary>
     /// Gets the plan's legacy <c>expected_exception</c> list. When non-empty, only the categories these names map to count
     /// toward the breaker (e.g. <c>APIError</c> → ServerError, Overloaded, Network, Unknown; <c>Timeout</c> → Timeout;
@@ -43,6 +72,13 @@ public sealed class CircuitBreakerOptions
             StoreTimeout = StoreTimeout,
             StoreRefreshInterval = StoreRefreshInterval,
             StateStore = StateStore,
+            Mode = Mode,
+            FailureRatio = FailureRatio,
+            MinimumThroughput = MinimumThroughput,
+            SamplingDuration = SamplingDuration,
+            CountPerRequest = CountPerRequest,
+            AllOpen = AllOpen,
+            MaxOpenFraction = MaxOpenFraction,
         };
         foreach (var name in ExpectedExceptions)
         {

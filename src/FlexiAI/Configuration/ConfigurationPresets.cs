@@ -29,6 +29,16 @@ internal static class ConfigurationPresets
                 options.CircuitBreaker.FailureThreshold = defaults.CircuitBreaker.FailureThreshold;
                 options.CircuitBreaker.RecoveryTimeout = defaults.CircuitBreaker.RecoveryTimeout;
                 options.WaitForRecovery = defaults.WaitForRecovery;
+
+                // Issue 14 (measured by the bench's chaos command, docs/routing.md): a ratio breaker does not open on bursts of a
+                // flaky provider's failures under concurrency, and failing over first answers from a healthy backup at once.
+                options.CircuitBreaker.Mode = CircuitBreakerMode.Ratio;
+                options.CircuitBreaker.FailureRatio = 0.5;
+                options.CircuitBreaker.MinimumThroughput = 20;
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                options.CircuitBreaker.CountPerRequest = defaults.CircuitBreaker.CountPerRequest;
+                options.CircuitBreaker.AllOpen = AllOpenPolicy.Fail;
+                options.Retry.Strategy = RetryStrategy.FailoverFirst;
                 break;
             case ConfigurationPreset.Reliable:
                 options.Retry.MaxAttempts = 4;
@@ -42,6 +52,16 @@ internal static class ConfigurationPresets
                 options.CircuitBreaker.FailureThreshold = 5;
                 options.CircuitBreaker.RecoveryTimeout = TimeSpan.FromSeconds(30);
                 options.WaitForRecovery = TimeSpan.FromSeconds(30);
+
+                // Issue 14: as balanced, plus one count per request (retries of one request do not open a breaker alone)
+                // and panic when every breaker is open (trying beats failing when the breakers may be stale).
+                options.CircuitBreaker.Mode = CircuitBreakerMode.Ratio;
+                options.CircuitBreaker.FailureRatio = 0.5;
+                options.CircuitBreaker.MinimumThroughput = 20;
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                options.CircuitBreaker.CountPerRequest = true;
+                options.CircuitBreaker.AllOpen = AllOpenPolicy.Panic;
+                options.Retry.Strategy = RetryStrategy.FailoverFirst;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown preset; use Fast, Balanced or Reliable.");

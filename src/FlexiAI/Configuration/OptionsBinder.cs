@@ -16,8 +16,8 @@ internal sealed class OptionsBinder
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval"];
-    private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction"];
+    private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
     private static readonly string[] PolicyKeys = ["retry", "failover", "count_toward_breaker"];
@@ -271,6 +271,47 @@ internal sealed class OptionsBinder
                 case "storerefreshinterval":
                     Duration(child, "circuit_breaker.store_refresh_interval", allowInfinite: false, v => options.StoreRefreshInterval = v);
                     break;
+                case "mode":
+                    Text(child, "circuit_breaker.mode", v =>
+                    {
+                        if (ConfigurationText.TryParseEnum<CircuitBreakerMode>(v, out var mode))
+                        {
+                            options.Mode = mode;
+                        }
+                        else
+                        {
+                            Error(child, "circuit_breaker.mode", $"'{v}' is not a breaker mode. Use consecutive or ratio.");
+                        }
+                    });
+                    break;
+                case "failureratio":
+                    Number(child, "circuit_breaker.failure_ratio", v => options.FailureRatio = v);
+                    break;
+                case "minimumthroughput":
+                    Integer(child, "circuit_breaker.minimum_throughput", v => options.MinimumThroughput = v);
+                    break;
+                case "samplingduration":
+                    Duration(child, "circuit_breaker.sampling_duration", allowInfinite: false, v => options.SamplingDuration = v);
+                    break;
+                case "countperrequest":
+                    Boolean(child, "circuit_breaker.count_per_request", v => options.CountPerRequest = v);
+                    break;
+                case "allopen":
+                    Text(child, "circuit_breaker.all_open", v =>
+                    {
+                        if (ConfigurationText.TryParseEnum<AllOpenPolicy>(v, out var policy))
+                        {
+                            options.AllOpen = policy;
+                        }
+                        else
+                        {
+                            Error(child, "circuit_breaker.all_open", $"'{v}' is not an all-open policy. Use fail or panic.");
+                        }
+                    });
+                    break;
+                case "maxopenfraction":
+                    Number(child, "circuit_breaker.max_open_fraction", v => options.MaxOpenFraction = v);
+                    break;
                 case "expectedexception" or "expectedexceptions":
                     options.ExpectedExceptions.Clear();
                     foreach (var name in List(child))
@@ -306,6 +347,19 @@ internal sealed class OptionsBinder
                     break;
                 case "maxretryafter":
                     Duration(child, "retry.max_retry_after", allowInfinite: false, v => options.MaxRetryAfter = v);
+                    break;
+                case "strategy":
+                    Text(child, "retry.strategy", v =>
+                    {
+                        if (ConfigurationText.TryParseEnum<RetryStrategy>(v, out var strategy))
+                        {
+                            options.Strategy = strategy;
+                        }
+                        else
+                        {
+                            Error(child, "retry.strategy", $"'{v}' is not a retry strategy. Use in_place or failover_first.");
+                        }
+                    });
                     break;
                 case "jitter" or "usejitter":
                     Boolean(child, "retry.jitter", v => options.UseJitter = v);

@@ -27,6 +27,13 @@ internal static class OptionsJsonWriter
             Duration(w, "recovery_timeout", options.CircuitBreaker.RecoveryTimeout);
             Duration(w, "store_timeout", options.CircuitBreaker.StoreTimeout);
             Duration(w, "store_refresh_interval", options.CircuitBreaker.StoreRefreshInterval);
+            w.WriteString("mode", ConfigurationText.ToSnakeCase(options.CircuitBreaker.Mode.ToString()));
+            w.WriteNumber("failure_ratio", options.CircuitBreaker.FailureRatio);
+            w.WriteNumber("minimum_throughput", options.CircuitBreaker.MinimumThroughput);
+            Duration(w, "sampling_duration", options.CircuitBreaker.SamplingDuration);
+            w.WriteBoolean("count_per_request", options.CircuitBreaker.CountPerRequest);
+            w.WriteString("all_open", ConfigurationText.ToSnakeCase(options.CircuitBreaker.AllOpen.ToString()));
+            w.WriteNumber("max_open_fraction", options.CircuitBreaker.MaxOpenFraction);
             w.WriteStartArray("expected_exception");
             foreach (var name in options.CircuitBreaker.ExpectedExceptions)
             {
@@ -43,6 +50,7 @@ internal static class OptionsJsonWriter
             Duration(w, "max_delay", options.Retry.MaxDelay);
             Duration(w, "max_retry_after", options.Retry.MaxRetryAfter);
             w.WriteBoolean("jitter", options.Retry.UseJitter);
+            w.WriteString("strategy", ConfigurationText.ToSnakeCase(options.Retry.Strategy.ToString()));
             w.WriteEndObject();
 
             Duration(w, "attempt_timeout", options.AttemptTimeout);

@@ -15,6 +15,7 @@ internal static class OptionsValidator
 
     private const int MaxAttemptsLimit = 20;
     private static readonly TimeSpan MaxStoreDuration = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinSamplingDuration = TimeSpan.FromMilliseconds(10);
     private const string MaxText = "24 days";
 
     public static List<ConfigurationError> Validate(FlexiAIOptions options, IEnumerable<string>? additionalProviderTypes)
@@ -151,6 +152,26 @@ internal static class OptionsValidator
         if (breaker.StoreRefreshInterval <= TimeSpan.Zero || breaker.StoreRefreshInterval > MaxStoreDuration)
         {
             errors.Add(new("circuit_breaker.store_refresh_interval", $"must be a duration between 0.001 and 3600 seconds (how often a breaker re-reads a state store that cannot push changes); got {Describe(breaker.StoreRefreshInterval)}."));
+        }
+
+        if (!double.IsFinite(breaker.FailureRatio) || breaker.FailureRatio <= 0 || breaker.FailureRatio > 1)
+        {
+            errors.Add(new("circuit_breaker.failure_ratio", $"must be above 0 and at most 1 (the share of failed calls in the window that opens a breaker, e.g. 0.5); got {breaker.FailureRatio.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (breaker.MinimumThroughput < 1)
+        {
+            errors.Add(new("circuit_breaker.minimum_throughput", $"must be 1 or more (calls the window must hold before its failure ratio is judged, e.g. 20); got {breaker.MinimumThroughput.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (breaker.SamplingDuration < MinSamplingDuration || breaker.SamplingDuration > MaxStoreDuration)
+        {
+            errors.Add(new("circuit_breaker.sampling_duration", $"must be a duration between 0.01 and 3600 seconds (how far back the failure-ratio window looks, e.g. \"30s\"); got {Describe(breaker.SamplingDuration)}."));
+        }
+
+        if (!double.IsFinite(breaker.MaxOpenFraction) || breaker.MaxOpenFraction <= 0 || breaker.MaxOpenFraction > 1)
+        {
+            errors.Add(new("circuit_breaker.max_open_fraction", $"must be above 0 and at most 1 (the largest share of providers whose breakers may be open at once, e.g. 0.5; 1 for no cap); got {breaker.MaxOpenFraction.ToString(CultureInfo.InvariantCulture)}."));
         }
 
         for (var i = 0; i < breaker.ExpectedExceptions.Count; i++)

@@ -27,6 +27,12 @@ public sealed class RetryOptions
     /// <summary>Gets or sets a value indicating whether delays are jittered (uniformly between half and all of the computed delay). Default <see langword="true"/>.</summary>
     public bool UseJitter { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets where a retryable failure goes: the same provider again (<see cref="RetryStrategy.InPlace"/>, the default) or
+    /// the next provider at once (<see cref="RetryStrategy.FailoverFirst"/>, coming back to the failed one only when no other is left).
+    /// </summary>
+    public RetryStrategy Strategy { get; set; } = RetryStrategy.InPlace;
+
     /// <summary>Creates a copy of these options.</summary>
     /// <returns>The copy.</returns>
     public RetryOptions Clone() => (RetryOptions)MemberwiseClone();

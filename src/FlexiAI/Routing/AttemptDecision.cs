@@ -33,9 +33,17 @@ internal enum StopReason
 /// <param name="RetryAfterAboveCap">Whether the provider's <c>Retry-After</c> exceeded the cap, so the loop did not wait for it.</param>
 internal readonly record struct AttemptDecision(AttemptDecisionKind Kind, TimeSpan Delay, StopReason StopReason, bool RetryAfterAboveCap)
 {
+    /// <summary>
+    /// Gets a value indicating, for <see cref="AttemptDecisionKind.NextProvider"/> under <see cref="RetryStrategy.FailoverFirst"/>, that
+    /// the provider would have been retried: the loop comes back to it (after <see cref="Delay"/>) when no other provider is left.
+    /// </summary>
+    public bool ComeBack { get; init; }
+
     public static AttemptDecision Retry(TimeSpan delay) => new(AttemptDecisionKind.Retry, delay, StopReason.None, false);
 
     public static AttemptDecision Next(bool aboveCap = false) => new(AttemptDecisionKind.NextProvider, TimeSpan.Zero, StopReason.None, aboveCap);
+
+    public static AttemptDecision NextThenComeBack(TimeSpan delay) => new(AttemptDecisionKind.NextProvider, delay, StopReason.None, false) { ComeBack = true };
 
     public static AttemptDecision Stop(StopReason reason, bool aboveCap = false) => new(AttemptDecisionKind.Stop, TimeSpan.Zero, reason, aboveCap);
 }

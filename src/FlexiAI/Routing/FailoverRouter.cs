@@ -358,16 +358,37 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         // The caller may have begun with the first provider already: its admission asked, perhaps its first attempt started.
         var begun = first.Begun;
         var waitBudget = mayWait ? set.Options.WaitForRecovery : TimeSpan.Zero;
+
+        // Issue 14 — a second pass over providers put aside in the first: under failover_first, those failed over from that
+        // would have been retried (come back to, in order, after their delay, when no other provider is left); under
+        // all_open: panic, every provider when all were skipped by open breakers (nearest recovery first, one attempt each).
+        List<SecondPass>? later = null;
+        var secondPass = false;
+        var held = 0;
+        state.LowestPriorityPass = false; // a stream's continuation starts a new first pass
         while (true)
         {
-            for (var index = startAt; index < ordered.Length; index++)
+            var count = secondPass ? later!.Count : ordered.Length;
+            for (var step = secondPass ? 0 : startAt; step < count; step++)
             {
+                var index = secondPass ? later![step].Index : step;
                 var provider = ordered[index];
+                if (secondPass && later![step].DueAt - time.GetUtcNow() is { Ticks: > 0 } due)
+                {
+                    await Task.Delay(due, time, state.CallerToken).ConfigureAwait(false);
+                }
+
                 var passes = await (begun ? first.Admission : AdmitAsync(state, provider)).ConfigureAwait(false);
                 var inFlight = begun ? first.Deadline : null;
                 begun = false;
                 if (!passes.Allowed)
                 {
+                    if (!secondPass && provider.Breaker.Cap is not null && provider.Breaker.HeldByCap)
+                    {
+                        // max_open_fraction: skipped as held at the lowest priority — first in the last pass, before any come-back.
+                        (later ??= []).Insert(held++, new(index, 1, time.GetUtcNow()));
+                    }
+
                     continue;
                 }
 
@@ -377,7 +398,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
 
                 previous = provider;
-                for (var number = 1; ; number++)
+                for (var number = secondPass ? later![step].Number : 1; ; number++)
                 {
                     var resumed = inFlight is not null;
                     var deadline = inFlight ?? await StartAttemptAsync(state, provider, number, streaming).ConfigureAwait(false);
@@ -408,12 +429,19 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                         failure = ex;
                     }
 
-                    var failed = await RecordFailureAsync(set, state, provider, passes, number, started, failure, deadline, AttemptOutcome.Failed).ConfigureAwait(false);
+                    // count_per_request: the gates hear of the failure after the decision, counted only when it is not retried in place.
+                    var perRequest = set.Options.CircuitBreaker.CountPerRequest;
+                    var failed = await RecordFailureAsync(set, state, provider, passes, number, started, failure, deadline, AttemptOutcome.Failed, atGates: !perRequest).ConfigureAwait(false);
                     deadline.Dispose();
                     var decision = RetryDecision.Decide(new FailureFacts(
-                        failed.Policy, failed.Error.IsRetryable, number, provider.MaxAttempts, passes.IsProbe,
+                        failed.Policy, failed.Error.IsRetryable, number, state.Panic ? number : provider.MaxAttempts, passes.IsProbe,
                         provider.Breaker.Snapshot.State == CircuitState.Closed, failed.Error.RetryAfter, set.Options.Retry, random.NextDouble(),
-                        state.Remaining(time), failed.RequestTimedOut));
+                        state.Remaining(time), failed.RequestTimedOut, OthersLeft: !secondPass && index < ordered.Length - 1));
+                    if (perRequest)
+                    {
+                        await TellGatesAsync(state, provider, passes, failed, counts: decision.Kind != AttemptDecisionKind.Retry).ConfigureAwait(false);
+                    }
+
                     await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
                     if (decision.Kind == AttemptDecisionKind.Stop)
                     {
@@ -422,6 +450,11 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                     if (decision.Kind == AttemptDecisionKind.NextProvider)
                     {
+                        if (decision.ComeBack)
+                        {
+                            (later ??= []).Add(new(index, number + 1, time.GetUtcNow() + decision.Delay));
+                        }
+
                         break;
                     }
 
@@ -429,6 +462,24 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
             }
 
+            if (!secondPass && later is { Count: > 0 })
+            {
+                // failover_first: no other provider is left — come back to the ones that would have been retried.
+                state.LowestPriorityPass = secondPass = true;
+                continue;
+            }
+
+            if (!secondPass && !state.Panic && set.Options.CircuitBreaker.AllOpen == AllOpenPolicy.Panic && AllOpen(state, ordered, startAt))
+            {
+                // all_open: panic — every provider was skipped by an open breaker: try them anyway, nearest recovery first.
+                later = PanicOrder(ordered, startAt, time.GetUtcNow());
+                state.Panic = secondPass = true;
+                continue;
+            }
+
+            state.LowestPriorityPass = secondPass = false;
+            later = null;
+            held = 0;
             var waitStarted = time.GetTimestamp();
             if (!await WaitForRecoveryAsync(state, waitBudget).ConfigureAwait(false))
             {
@@ -595,7 +646,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
     /// <summary>Classifies a failed attempt and records it on the route, among the errors and at every gate (without deciding what comes next).</summary>
     private async ValueTask<RecordedFailure> RecordFailureAsync(
-        ProviderSet set, RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, Exception exception, AttemptDeadline deadline, AttemptOutcome outcome)
+        ProviderSet set, RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, Exception exception, AttemptDeadline deadline, AttemptOutcome outcome,
+        bool atGates = true)
     {
         var latency = time.GetElapsedTime(started);
         ProviderFailure failure;
@@ -618,15 +670,59 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         state.AddError(error);
         state.RequestTimedOut |= requestTimedOut;
 
-        // A request-timeout cut is the request's budget running out, not the provider's fault: it does not count.
-        var counts = policy.CountsTowardBreaker && !requestTimedOut;
+        var recorded = new RecordedFailure(error, policy, latency, outcome, requestTimedOut);
+        if (atGates)
+        {
+            await TellGatesAsync(state, provider, passes, recorded, counts: true).ConfigureAwait(false);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>Reports a failure to every gate; <paramref name="counts"/> false keeps it from counting whatever its policy says.</summary>
+    private static async ValueTask TellGatesAsync(RequestState state, RoutedProvider provider, GatePasses passes, RecordedFailure failed, bool counts)
+    {
+        // A request-timeout cut is the request's budget running out, not the provider's fault: it does not count;
+        // nor does a panic attempt (its breaker is already open).
+        counts = counts && failed.Policy.CountsTowardBreaker && !failed.RequestTimedOut && !state.Panic;
         var gates = provider.Gates;
         for (var i = 0; i < gates.Length; i++)
         {
-            await gates[i].OnFailedAsync(state, passes[i], failure.Category, counts).ConfigureAwait(false);
+            await gates[i].OnFailedAsync(state, passes[i], failed.Error.Category, counts).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether nothing was sent and every provider from <paramref name="startAt"/> has a breaker that is not closed.</summary>
+    private static bool AllOpen(RequestState state, RoutedProvider[] ordered, int startAt)
+    {
+        if (state.Sent > 0 || startAt >= ordered.Length)
+        {
+            return false;
         }
 
-        return new RecordedFailure(error, policy, latency, outcome, requestTimedOut);
+        for (var i = startAt; i < ordered.Length; i++)
+        {
+            if (ordered[i].Breaker.Snapshot.State == CircuitState.Closed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The panic pass: every provider from <paramref name="startAt"/>, the one whose breaker lets a probe through soonest first.</summary>
+    private static List<SecondPass> PanicOrder(RoutedProvider[] ordered, int startAt, DateTimeOffset now)
+    {
+        var order = new List<SecondPass>(ordered.Length - startAt);
+        for (var i = startAt; i < ordered.Length; i++)
+        {
+            order.Add(new(i, 1, now));
+        }
+
+        // Stable: equal recovery times keep priority order. Half-open (no probe time) counts as now.
+        var byRecovery = order.OrderBy(p => ordered[p.Index].Breaker.Snapshot.NextProbeAt ?? now).ToList();
+        return byRecovery;
     }
 
     private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision) =>
@@ -825,5 +921,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     }
 
     /// <summary>A failed attempt as recorded, before the decision.</summary>
+    /// <summary>A provider of the loop's second pass: its index in the order, the attempt number to go on with, and when it may be tried.</summary>
+    private readonly record struct SecondPass(int Index, int Number, DateTimeOffset DueAt);
+
     private readonly record struct RecordedFailure(ProviderException Error, ErrorPolicy Policy, TimeSpan Latency, AttemptOutcome Outcome, bool RequestTimedOut);
 }

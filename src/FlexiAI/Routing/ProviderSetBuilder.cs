@@ -44,6 +44,16 @@ internal sealed class ProviderSetBuilder(
             throw;
         }
 
+        if (options.CircuitBreaker.MaxOpenFraction < 1 && providers.Count > 1)
+        {
+            // max_open_fraction: the breakers of this set share one cap on how many may be open at once.
+            var cap = new OpenCap([.. providers.Select(p => p.Breaker)], options.CircuitBreaker.MaxOpenFraction);
+            foreach (var created in providers)
+            {
+                created.Breaker.Cap = cap;
+            }
+        }
+
         return new ProviderSet(options, [.. providers], BuildPolicies(options), secrets);
     }
 
@@ -76,7 +86,10 @@ internal sealed class ProviderSetBuilder(
             var breakerOptions = options.CircuitBreaker;
             var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);
             var breaker = new CircuitBreaker(provider.Name, store, time, breakerOptions.FailureThreshold, breakerOptions.RecoveryTimeout, lease,
-                breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger);
+                breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger,
+                breakerOptions.Mode == CircuitBreakerMode.Ratio
+                    ? new FailureRatioWindow(time, breakerOptions.SamplingDuration, breakerOptions.FailureRatio, breakerOptions.MinimumThroughput)
+                    : null);
             var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
             var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
             var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;

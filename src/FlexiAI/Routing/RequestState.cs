@@ -88,6 +88,12 @@ internal sealed class RequestState
     /// <summary>Gets or sets, while continuing an interrupted stream, how many characters the caller already had.</summary>
     public int? ContinuedAt { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether every breaker was open and the request is trying providers anyway (<see cref="AllOpenPolicy.Panic"/>).</summary>
+    public bool Panic { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the loop is in its last pass, where providers held at the lowest priority are tried.</summary>
+    public bool LowestPriorityPass { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the request timeout ran out.</summary>
     public bool RequestTimedOut { get; set; }
 
@@ -119,7 +125,7 @@ internal sealed class RequestState
     }
 
     public RouteReport BuildRoute(TimeProvider time, RoutedProvider? answered, UsageDetails? usage = null) =>
-        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage };
+        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage, Panic = Panic };
 
     private RouteAttempt[] AttemptsArray() =>
         _attempts is { } many ? many.ToArray() : _firstAttempt is { } one ? [one] : [];

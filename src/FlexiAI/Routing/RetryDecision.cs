@@ -12,6 +12,7 @@ namespace FlexiAI;
 /// <param name="UnitRandom">A random number in [0, 1) for the backoff's jitter (an input, so the decision stays pure).</param>
 /// <param name="Remaining">The time left before the request timeout (infinite for none).</param>
 /// <param name="RequestTimedOut">Whether this attempt was cut by the request timeout.</param>
+/// <param name="OthersLeft">Whether another provider is still to be tried in this pass (for <see cref="RetryStrategy.FailoverFirst"/>).</param>
 internal readonly record struct FailureFacts(
     ErrorPolicy Policy,
     bool Retryable,
@@ -23,7 +24,8 @@ internal readonly record struct FailureFacts(
     RetryOptions Retry,
     double UnitRandom,
     TimeSpan Remaining,
-    bool RequestTimedOut);
+    bool RequestTimedOut,
+    bool OthersLeft = false);
 
 /// <summary>The retry/failover decision as a pure function: no I/O, no clock; randomness comes in as a number.</summary>
 internal static class RetryDecision
@@ -54,7 +56,10 @@ internal static class RetryDecision
             var delay = facts.RetryAfter ?? Backoff(facts.Retry, facts.Attempt, facts.UnitRandom);
             if (facts.Remaining == Timeout.InfiniteTimeSpan || delay < facts.Remaining)
             {
-                return AttemptDecision.Retry(delay);
+                // failover_first: somewhere else to go — go there now, and come back here (after the delay) only when nothing else is left.
+                return facts.Retry.Strategy == RetryStrategy.FailoverFirst && facts.OthersLeft && facts.Policy.Failover
+                    ? AttemptDecision.NextThenComeBack(delay)
+                    : AttemptDecision.Retry(delay);
             }
         }
 

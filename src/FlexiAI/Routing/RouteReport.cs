@@ -55,6 +55,12 @@ public sealed class RouteReport
     /// <summary>Gets the token usage the answering provider(s) reported, when any did.</summary>
     public Microsoft.Extensions.AI.UsageDetails? Usage { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether every provider's breaker was open and the request tried them anyway
+    /// (<c>circuit_breaker.all_open: "panic"</c>): one attempt each, nearest recovery first, not counted toward the breakers.
+    /// </summary>
+    public bool Panic { get; init; }
+
     /// <summary>Gets a value indicating whether a provider other than the first tried one answered.</summary>
     public bool FailedOver => Provider is not null && Attempts.Count > 0 && !string.Equals(Attempts[0].Provider, Provider, StringComparison.Ordinal);
 

@@ -13,7 +13,8 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
     {
         // Closed (the common case): the breaker answers synchronously and nothing changed — no async machinery.
         var pending = breaker.AcquireAsync(cancellationToken);
-        if (pending.IsCompletedSuccessfully && pending.Result is { Change: null } acquired && acquired.Permit.Allowed && !acquired.Permit.IsProbe)
+        if (pending.IsCompletedSuccessfully && pending.Result is { Change: null } acquired && acquired.Permit.Allowed && !acquired.Permit.IsProbe
+            && (breaker.Cap is null || request.LowestPriorityPass || !breaker.HeldByCap))
         {
             return new(Admission.Allow);
         }
@@ -29,9 +30,22 @@ internal sealed class CircuitBreakerGate(CircuitBreaker breaker, EventSink sink,
             await PublishAsync(c, request).ConfigureAwait(false);
         }
 
+        if (permit.Allowed && !permit.IsProbe && breaker.Cap is not null && !request.LowestPriorityPass && breaker.HeldByCap)
+        {
+            // max_open_fraction kept this breaker closed: the provider waits for the loop's last pass (lowest priority).
+            return Admission.Skip(AttemptOutcome.Skipped, "held at lowest priority: opening its breaker would exceed circuit_breaker.max_open_fraction", null,
+                new CircuitOpenException(breaker.Name, CircuitState.Closed, null));
+        }
+
         if (permit.Allowed)
         {
             return permit.IsProbe ? new Admission(true, true, AttemptOutcome.Succeeded, null, null, null) : Admission.Allow;
+        }
+
+        if (request.Panic)
+        {
+            // Every breaker is open and the request panics: let it through anyway (the attempt does not count toward the breaker).
+            return Admission.Allow;
         }
 
         var reason = permit.RetryAt is not null ? "circuit open" : "circuit half-open, probe in flight";
