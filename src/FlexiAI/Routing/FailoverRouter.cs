@@ -42,7 +42,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                 attempt.Deadline.Dispose();
                 var response = attempt.Value;
-                var route = await SucceedAsync(state, attempt, response.Usage).ConfigureAwait(false);
+                var route = await SucceedAsync(state, attempt, response.Usage, response.ModelId, timeToFirstToken: null).ConfigureAwait(false);
                 (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
                 await CompleteAsync(state, route, response, null).ConfigureAwait(false);
                 return response;
@@ -105,6 +105,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
 
                 current = attempt;
+                var timeToFirstToken = time.GetElapsedTime(attempt.Started);
                 text.BeginProviderStream();
                 var provider = attempt.Provider;
                 var stream = attempt.Value;
@@ -154,7 +155,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 {
                     current = null;
                     await DisposeAsync(attempt).ConfigureAwait(false);
-                    var route = await SucceedAsync(state, attempt, text.Usage).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, attempt, text.Usage, null, timeToFirstToken).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
@@ -244,6 +245,13 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     Exception failure;
                     try
                     {
+                        // Tracing: the attempt's span (started by a subscriber) is the ambient one while the provider is called,
+                        // so the SDK's and HttpClient's spans nest under it. This frame's ambient activity reverts when it returns.
+                        if (state.AttemptSpan is { } span)
+                        {
+                            System.Diagnostics.Activity.Current = span;
+                        }
+
                         var value = await attempt(provider, request, state.Options, number, deadline.Token).ConfigureAwait(false);
                         return new Opened<T>(provider, index, passes, number, started, deadline, value);
                     }
@@ -302,7 +310,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         var state = new RequestState(messages, options, ResolveCorrelationId(options), time.GetTimestamp(), set.Options.RequestTimeout, cancellationToken);
         if (sink.Wants(RequestEventKinds.RequestStarted))
         {
-            await sink.PublishAsync(new RequestStarted(state, streaming), cancellationToken).ConfigureAwait(false);
+            await sink.PublishAsync(new RequestStarted(state, streaming, set.Ordered.Length > 0 ? set.Ordered[0].Model : null), cancellationToken).ConfigureAwait(false);
         }
 
         return state;
@@ -367,7 +375,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     }
 
     /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
-    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage)
+    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage, string? responseModel, TimeSpan? timeToFirstToken)
     {
         var provider = attempt.Provider;
         var latency = time.GetElapsedTime(attempt.Started);
@@ -380,7 +388,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         if (sink.Wants(RequestEventKinds.AttemptSucceeded))
         {
-            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency), state.CallerToken).ConfigureAwait(false);
+            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency, usage, responseModel, timeToFirstToken), state.CallerToken).ConfigureAwait(false);
         }
 
         return state.BuildRoute(time, provider, usage);
