@@ -275,6 +275,12 @@ public sealed class FlexiAIClient : IChatClient
     /// <summary>Gets the client's meter, activity source and instruments (tests listen to exactly this client's).</summary>
     internal FlexiAIInstruments Instruments => _instruments;
 
+    /// <summary>Gets the metrics snapshot's aggregator (benchmarks feed it directly).</summary>
+    internal MetricsAggregator Metrics => _metrics;
+
+    /// <summary>Gets the enabled providers in routing order (benchmarks).</summary>
+    internal RoutedProvider[] CurrentProviders => _sets.Current.Ordered;
+
     /// <summary>Reloads whenever <paramref name="changeToken"/> fires (e.g. an <c>IConfiguration</c> reload token), from <paramref name="load"/>.</summary>
     internal void ReloadOnChange(Func<Microsoft.Extensions.Primitives.IChangeToken?> changeToken, Func<FlexiAIOptions> load, string source) =>
         _reloader.ReloadOnChange(changeToken, load, source);
