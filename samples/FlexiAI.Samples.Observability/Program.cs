@@ -44,7 +44,11 @@ app.MapGet("/ask", async (string? q, IChatClient ai, CancellationToken token) =>
         return Results.Problem(ex.Message, statusCode: 503);
     }
 });
-app.MapPost("/down", () => emulator["openai"].Faults.FailAlways(Fault.Status(503)) is not null ? "openai now answers 503\n" : string.Empty);
+app.MapPost("/down", () =>
+{
+    emulator["openai"].Faults.FailAlways(Fault.Status(503));
+    return "openai now answers 503\n";
+});
 app.MapPost("/up", () =>
 {
     emulator["openai"].Faults.Clear();

@@ -33,10 +33,17 @@ public sealed class FlexiAIClient : IChatClient
     /// <param name="options">The configuration; validated here and copied, so later changes to it have no effect.</param>
     /// <param name="clientOptions">Clock, logging, hooks and provider factories; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ConfigurationException">The configuration is invalid; <see cref="ConfigurationException.Errors"/> lists every problem with its path.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FlexiAIClientOptions.MetricsWindow"/> is not positive.</exception>
     public FlexiAIClient(FlexiAIOptions options, FlexiAIClientOptions? clientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         clientOptions ??= new FlexiAIClientOptions();
+        if (clientOptions.MetricsWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(clientOptions), clientOptions.MetricsWindow,
+                "FlexiAIClientOptions.MetricsWindow must be positive (e.g. TimeSpan.FromMinutes(5)).");
+        }
+
         var prepared = Prepare(options, clientOptions);
         var time = clientOptions.TimeProvider ?? TimeProvider.System;
         var loggerFactory = clientOptions.LoggerFactory ?? NullLoggerFactory.Instance;
@@ -54,12 +61,6 @@ public sealed class FlexiAIClient : IChatClient
 
         Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
         _status = new StatusSubscriber(change => CircuitStateChanged?.Invoke(this, change), () => CircuitStateChanged is not null);
-        if (clientOptions.MetricsWindow <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(clientOptions), clientOptions.MetricsWindow,
-                "FlexiAIClientOptions.MetricsWindow must be positive (e.g. TimeSpan.FromMinutes(5)).");
-        }
-
         _instruments = new FlexiAIInstruments(() => FlexiAIInstruments.ObserveCircuits(_sets));
         _metrics = new MetricsAggregator(time, clientOptions.MetricsWindow);
         var sink = new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger),

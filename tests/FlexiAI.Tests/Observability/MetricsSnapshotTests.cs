@@ -94,6 +94,14 @@ public sealed class MetricsSnapshotTests
     }
 
     [Fact]
+    public void A_non_positive_metrics_window_is_refused_naming_the_option()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new FlexiAIClient(TestClients.Options(FakeChatClient.Answering("a")), new FlexiAIClientOptions { MetricsWindow = TimeSpan.Zero }));
+        Assert.Contains("MetricsWindow must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Recording_allocates_nothing_and_memory_does_not_grow_with_traffic()
     {
         var time = new FakeTimeProvider(TestClients.Start);
