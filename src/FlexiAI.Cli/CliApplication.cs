@@ -18,11 +18,13 @@ internal static class CliApplication
 
         var noLive = new Option<bool>("--no-live") { Description = "Print plain lines instead of the live view (automatic when output is not a terminal)." };
         var recovery = new Option<double?>("--recovery-seconds") { Description = "The breaker's recovery timeout in the scenario (default 3)." };
-        var demo = new Command("demo", "Run a failover scenario on the embedded emulator: outage, failover, open breaker, recovery, a stream that survives an outage.") { noLive, recovery };
+        var metricsOut = new Option<string?>("--metrics") { Description = "Write the client's metrics snapshot (JSON) to this file at the end." };
+        var demo = new Command("demo", "Run a failover scenario on the embedded emulator: outage, failover, open breaker, recovery, a stream that survives an outage.") { noLive, recovery, metricsOut };
         demo.SetAction((result, token) => DemoCommand.RunAsync(
             context,
             result.GetValue(noLive),
             result.GetValue(recovery) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            result.GetValue(metricsOut),
             token));
         root.Subcommands.Add(demo);
 
@@ -35,8 +37,9 @@ internal static class CliApplication
         root.Subcommands.Add(chat);
 
         var noCheck = new Option<bool>("--no-check") { Description = "Skip the credential checks (no network calls)." };
-        var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks.") { config, emulate, noCheck };
-        status.SetAction((result, token) => StatusCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), !result.GetValue(noCheck), token));
+        var metricsIn = new Option<string?>("--metrics") { Description = "Also show a metrics snapshot saved as JSON (by `flexiai demo --metrics FILE` or an app's GetMetrics().ToJson())." };
+        var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks, and metrics when there was traffic.") { config, emulate, noCheck, metricsIn };
+        status.SetAction((result, token) => StatusCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), !result.GetValue(noCheck), result.GetValue(metricsIn), token));
         root.Subcommands.Add(status);
 
         var file = new Argument<string?>("file") { Description = "The configuration file (default: FLEXIAI_CONFIG, then ./flexiai.json).", Arity = ArgumentArity.ZeroOrOne };

@@ -25,16 +25,25 @@ public sealed class FlexiAIClient : IChatClient
     private readonly ProviderAdministration _admin;
     private readonly ConfigurationReloader _reloader;
     private readonly StatusSubscriber _status;
+    private readonly FlexiAIInstruments _instruments;
+    private readonly MetricsAggregator _metrics;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
     /// <param name="options">The configuration; validated here and copied, so later changes to it have no effect.</param>
     /// <param name="clientOptions">Clock, logging, hooks and provider factories; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ConfigurationException">The configuration is invalid; <see cref="ConfigurationException.Errors"/> lists every problem with its path.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FlexiAIClientOptions.MetricsWindow"/> is not positive.</exception>
     public FlexiAIClient(FlexiAIOptions options, FlexiAIClientOptions? clientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         clientOptions ??= new FlexiAIClientOptions();
+        if (clientOptions.MetricsWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(clientOptions), clientOptions.MetricsWindow,
+                "FlexiAIClientOptions.MetricsWindow must be positive (e.g. TimeSpan.FromMinutes(5)).");
+        }
+
         var prepared = Prepare(options, clientOptions);
         var time = clientOptions.TimeProvider ?? TimeProvider.System;
         var loggerFactory = clientOptions.LoggerFactory ?? NullLoggerFactory.Instance;
@@ -52,7 +61,10 @@ public sealed class FlexiAIClient : IChatClient
 
         Hooks = clientOptions.Hooks ?? new FlexiAIHooks();
         _status = new StatusSubscriber(change => CircuitStateChanged?.Invoke(this, change), () => CircuitStateChanged is not null);
-        var sink = new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger));
+        _instruments = new FlexiAIInstruments(() => FlexiAIInstruments.ObserveCircuits(_sets));
+        _metrics = new MetricsAggregator(time, clientOptions.MetricsWindow);
+        var sink = new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger),
+            _metrics, new MetricsSubscriber(_instruments, time), new TracingSubscriber(_instruments.Source));
         var store = prepared.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
         var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink);
@@ -64,6 +76,7 @@ public sealed class FlexiAIClient : IChatClient
         catch
         {
             _fileLogger?.Dispose();
+            _instruments.Dispose();
             throw;
         }
 
@@ -191,6 +204,18 @@ public sealed class FlexiAIClient : IChatClient
     /// <exception cref="ArgumentException">No provider has that name.</exception>
     public ProviderModelInfo GetModelInfo(string name) => _admin.GetModelInfo(name);
 
+    /// <summary>
+    /// Gets a snapshot of the client's metrics: request totals, and per provider requests, successes, failures by category,
+    /// skips, retries, breaker trips and state, tokens and the last error; success rate and latency / time-to-first-token
+    /// percentiles over <see cref="FlexiAIClientOptions.MetricsWindow"/>. Cheap enough to call every second; memory does not
+    /// grow with traffic. <see cref="MetricsSnapshot.ToJson"/> writes it as JSON.
+    /// </summary>
+    /// <returns>An immutable snapshot; providers in routing order.</returns>
+    public MetricsSnapshot GetMetrics() => _metrics.Snapshot(_admin.GetStatus());
+
+    /// <summary>Starts counting the snapshot's metrics afresh (totals, windows, last errors). Breaker states and the OpenTelemetry instruments are not affected.</summary>
+    public void ResetMetrics() => _metrics.Reset();
+
     /// <summary>Exports the client's configuration as JSON, secrets masked.</summary>
     /// <returns>The JSON text.</returns>
     public string ExportConfiguration() => FlexiAIConfiguration.ToJson(_sets.Current.Options);
@@ -245,7 +270,17 @@ public sealed class FlexiAIClient : IChatClient
         _reloader.Dispose();
         _sets.Dispose();
         _fileLogger?.Dispose();
+        _instruments.Dispose();
     }
+
+    /// <summary>Gets the client's meter, activity source and instruments (tests listen to exactly this client's).</summary>
+    internal FlexiAIInstruments Instruments => _instruments;
+
+    /// <summary>Gets the metrics snapshot's aggregator (benchmarks feed it directly).</summary>
+    internal MetricsAggregator Metrics => _metrics;
+
+    /// <summary>Gets the enabled providers in routing order (benchmarks).</summary>
+    internal RoutedProvider[] CurrentProviders => _sets.Current.Ordered;
 
     /// <summary>Reloads whenever <paramref name="changeToken"/> fires (e.g. an <c>IConfiguration</c> reload token), from <paramref name="load"/>.</summary>
     internal void ReloadOnChange(Func<Microsoft.Extensions.Primitives.IChangeToken?> changeToken, Func<FlexiAIOptions> load, string source) =>

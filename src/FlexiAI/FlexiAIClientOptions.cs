@@ -30,6 +30,12 @@ public sealed class FlexiAIClientOptions
     /// </summary>
     public Func<string, string?> EnvironmentVariables { get; set; } = Environment.GetEnvironmentVariable;
 
+    /// <summary>
+    /// Gets or sets the sliding window of <see cref="FlexiAIClient.GetMetrics"/>'s success rates and latency percentiles. Default 5 minutes;
+    /// must be positive. Totals are counted since the client's creation or the last <see cref="FlexiAIClient.ResetMetrics"/>, whatever the window.
+    /// </summary>
+    public TimeSpan MetricsWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets factories of extra admission gates, asked once per provider after the circuit breaker's gate (internal seam for rate limits and budgets; tests use it).</summary>
     internal List<Func<RoutedProvider, AdmissionGate?>> AdmissionGates { get; } = [];
 }

@@ -5,7 +5,8 @@ public sealed class DemoAndEmulatorCommandTests
     [Fact]
     public async Task Demo_without_a_terminal_prints_the_failover_breaker_and_recovery()
     {
-        var run = await CliRun.RunAsync(["demo", "--no-live", "--recovery-seconds", "1"]);
+        var metrics = Path.Combine(Path.GetTempPath(), $"flexiai-demo-metrics-{Guid.NewGuid():N}.json");
+        var run = await CliRun.RunAsync(["demo", "--no-live", "--recovery-seconds", "1", "--metrics", metrics]);
 
         Assert.Equal(0, run.ExitCode);
         var lines = run.Out;
@@ -19,6 +20,26 @@ public sealed class DemoAndEmulatorCommandTests
         Assert.Contains("route: openai failed Timeout → vertexai ok", lines, StringComparison.Ordinal);
         Assert.Contains("Summary: 12 requests, 12 answered, 0 failed", lines, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", lines, StringComparison.Ordinal);
+
+        // The summary comes from the library's snapshot, also written as JSON; `status --metrics` shows that file.
+        Assert.Matches(@"openai +circuit closed +calls +9 +failures 3 \(Timeout 1, Overloaded 2\) +skips +3 +trips 1", lines);
+        try
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(metrics, TestContext.Current.CancellationToken))!;
+            Assert.Equal(12, json["totals"]!["requests"]!.GetValue<long>());
+            Assert.Equal(12, json["totals"]!["succeeded"]!.GetValue<long>());
+            var openai = json["providers"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "openai")!;
+            Assert.Equal(1, openai["breaker_trips"]!.GetValue<long>());
+
+            var status = await CliRun.RunAsync(["status", "--emulate", "--no-check", "--metrics", metrics]);
+            Assert.Equal(0, status.ExitCode);
+            Assert.Contains("Metrics: 12 requests, 12 answered, 0 failed", status.Out, StringComparison.Ordinal);
+            Assert.Contains("Timeout", status.Out, StringComparison.Ordinal); // openai's last error (the stalled stream)
+        }
+        finally
+        {
+            File.Delete(metrics);
+        }
     }
 
     [Fact]

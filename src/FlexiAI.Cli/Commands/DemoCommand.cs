@@ -16,24 +16,23 @@ internal sealed class DemoCommand
     private readonly bool _live;
     private readonly TimeSpan _recovery;
     private readonly List<string> _events = [];
-    private readonly Dictionary<string, ProviderTally> _tally = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private int _requests;
-    private int _failovers;
-    private int _failedRequests;
     private FlexiAIClient? _client;
     private LiveDisplayContext? _display;
 
-    private DemoCommand(CliContext context, bool live, TimeSpan recovery)
+    private readonly string? _metricsFile;
+
+    private DemoCommand(CliContext context, bool live, TimeSpan recovery, string? metricsFile)
     {
         _context = context;
         _live = live;
         _recovery = recovery;
+        _metricsFile = metricsFile;
     }
 
-    public static async Task<int> RunAsync(CliContext context, bool noLive, TimeSpan? recovery, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, bool noLive, TimeSpan? recovery, string? metricsFile, CancellationToken cancellationToken)
     {
-        var demo = new DemoCommand(context, context.IsTerminal && !noLive, recovery ?? TimeSpan.FromSeconds(3));
+        var demo = new DemoCommand(context, context.IsTerminal && !noLive, recovery ?? TimeSpan.FromSeconds(3), metricsFile);
         return await demo.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,10 +49,6 @@ internal sealed class DemoCommand
         options.Providers.First(p => p.Priority == 1).FirstTokenTimeout = TimeSpan.FromSeconds(1);
         using var client = ConfigurationSource.CreateClient(_context, options);
         _client = client;
-        foreach (var status in client.GetProviderStatus())
-        {
-            _tally[status.Name] = new ProviderTally();
-        }
 
         client.CircuitStateChanged += (_, change) => Event($"circuit {change.Provider}: {change.From} → {change.To} ({change.Reason})");
         var watch = Stopwatch.StartNew();
@@ -72,8 +67,16 @@ internal sealed class DemoCommand
             await ScenarioAsync(emulator, client, cancellationToken).ConfigureAwait(false);
         }
 
-        WriteSummary(client, watch.Elapsed);
-        return _failedRequests == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        // The summary is the library's own metrics snapshot, not a tally kept here.
+        var snapshot = client.GetMetrics();
+        WriteSummary(snapshot, watch.Elapsed);
+        if (_metricsFile is not null)
+        {
+            await File.WriteAllTextAsync(_metricsFile, snapshot.ToJson(), cancellationToken).ConfigureAwait(false);
+            _context.Out.WriteLine($"Metrics snapshot written to {_metricsFile}.");
+        }
+
+        return snapshot.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private async Task ScenarioAsync(EmulatedProviders emulator, FlexiAIClient client, CancellationToken cancellationToken)
@@ -114,7 +117,6 @@ internal sealed class DemoCommand
 
     private async Task AskAsync(FlexiAIClient client, string prompt, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _requests);
         try
         {
             var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], null, cancellationToken).ConfigureAwait(false);
@@ -122,7 +124,6 @@ internal sealed class DemoCommand
         }
         catch (FlexiAIException ex)
         {
-            Interlocked.Increment(ref _failedRequests);
             if (ex.Route is { } route)
             {
                 Record(route, null);
@@ -134,7 +135,6 @@ internal sealed class DemoCommand
 
     private async Task StreamAsync(FlexiAIClient client, string prompt, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _requests);
         var text = new System.Text.StringBuilder();
         RouteReport? route = null;
         try
@@ -152,34 +152,12 @@ internal sealed class DemoCommand
         }
         catch (FlexiAIException ex)
         {
-            Interlocked.Increment(ref _failedRequests);
             Event($"stream failed: {ex.Message.Split('\n')[0]}");
         }
     }
 
     private void Record(RouteReport route, string? text)
     {
-        lock (_gate)
-        {
-            foreach (var attempt in route.Attempts)
-            {
-                if (_tally.TryGetValue(attempt.Provider, out var tally) && attempt.Outcome != AttemptOutcome.SkippedCircuitOpen)
-                {
-                    tally.Calls++;
-                    tally.TotalLatency += attempt.Latency;
-                    if (attempt.Outcome is not AttemptOutcome.Succeeded)
-                    {
-                        tally.Failures++;
-                    }
-                }
-            }
-
-            if (route.FailedOver)
-            {
-                _failovers++;
-            }
-        }
-
         var answer = text is null ? string.Empty : $" \"{Shorten(text)}\"";
         Event($"route: {Describe(route)}{answer}");
     }
@@ -224,19 +202,24 @@ internal sealed class DemoCommand
 
     private Rows Render()
     {
-        var table = new Table().Title("FlexiAI failover demo (embedded emulator)").AddColumns("provider", "circuit", "calls", "failures", "avg latency");
+        var table = new Table().Title("FlexiAI failover demo (embedded emulator)").AddColumns("provider", "circuit", "calls", "failures", "skips", "p50 latency");
         if (_client is not null)
         {
-            foreach (var status in _client.GetProviderStatus())
+            foreach (var p in _client.GetMetrics().Providers)
             {
-                var tally = _tally.GetValueOrDefault(status.Name) ?? new ProviderTally();
-                var state = status.State switch
+                var state = p.CircuitState switch
                 {
                     CircuitState.Closed => "[green]closed[/]",
                     CircuitState.Open => "[red]open[/]",
                     _ => "[yellow]half-open[/]",
                 };
-                table.AddRow(Markup.Escape(status.Name), state, tally.Calls.ToString(CultureInfo.InvariantCulture), tally.Failures.ToString(CultureInfo.InvariantCulture), tally.AverageMs);
+                table.AddRow(
+                    Markup.Escape(p.Name),
+                    state,
+                    p.Requests.ToString(CultureInfo.InvariantCulture),
+                    p.Failures.ToString(CultureInfo.InvariantCulture),
+                    p.Skips.ToString(CultureInfo.InvariantCulture),
+                    p.Latency is { } l ? $"{l.P50.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms" : "-");
             }
         }
 
@@ -250,26 +233,15 @@ internal sealed class DemoCommand
         return new Rows(table, new Panel(log).Header("events").Expand());
     }
 
-    private void WriteSummary(FlexiAIClient client, TimeSpan elapsed)
+    private void WriteSummary(MetricsSnapshot snapshot, TimeSpan elapsed)
     {
         var o = _context.Out;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(snapshot.ToJson())!;
         o.WriteLine();
-        o.WriteLine($"Summary: {_requests} requests, {_requests - _failedRequests} answered, {_failedRequests} failed, {_failovers} failed over, in {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
-        foreach (var status in client.GetProviderStatus())
+        o.WriteLine($"Summary: {MetricsView.Summary(json)}, in {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
+        foreach (var line in MetricsView.Lines(json))
         {
-            var tally = _tally.GetValueOrDefault(status.Name) ?? new ProviderTally();
-            o.WriteLine($"  {status.Name,-10} circuit {status.State,-8} calls {tally.Calls,3}  failures {tally.Failures,3}  avg latency {tally.AverageMs}");
+            o.WriteLine(line);
         }
-    }
-
-    private sealed class ProviderTally
-    {
-        public int Calls { get; set; }
-
-        public int Failures { get; set; }
-
-        public TimeSpan TotalLatency { get; set; }
-
-        public string AverageMs => Calls == 0 ? "-" : $"{(TotalLatency.TotalMilliseconds / Calls).ToString("0", CultureInfo.InvariantCulture)} ms";
     }
 }

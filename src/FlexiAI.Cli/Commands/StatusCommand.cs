@@ -6,8 +6,22 @@ namespace FlexiAI.Cli.Commands;
 /// <summary><c>flexiai status</c>: the configured providers in routing order, breaker states and credential checks.</summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(CliContext context, string? file, bool emulate, bool check, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, string? file, bool emulate, bool check, string? metricsFile, CancellationToken cancellationToken)
     {
+        System.Text.Json.Nodes.JsonNode? saved = null;
+        if (metricsFile is not null)
+        {
+            try
+            {
+                saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(metricsFile, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                context.Error.WriteLine($"Cannot read the metrics snapshot {metricsFile}: {ex.Message} Write one with `flexiai demo --metrics {metricsFile}` or an app's client.GetMetrics().ToJson().");
+                return ExitCodes.Failure;
+            }
+        }
+
         var (options, emulator, exitCode) = await ConfigurationSource.ResolveAsync(context, file, emulate, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -39,6 +53,20 @@ internal static class StatusCommand
                 }
 
                 console.Write(table);
+
+                // Metrics: this client's own when it has seen traffic (credential checks are not requests), and a saved snapshot when given.
+                var snapshot = client.GetMetrics();
+                if (snapshot.Requests > 0)
+                {
+                    saved = System.Text.Json.Nodes.JsonNode.Parse(snapshot.ToJson());
+                }
+
+                if (saved is not null)
+                {
+                    context.Out.WriteLine($"Metrics: {MetricsView.Summary(saved)}.");
+                    console.Write(MetricsView.Table(saved));
+                }
+
                 return checks.Values.Any(c => c.Status == CredentialStatus.Invalid) ? ExitCodes.Failure : ExitCodes.Success;
             }
             catch (ConfigurationException ex)

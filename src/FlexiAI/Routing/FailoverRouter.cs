@@ -136,7 +136,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         {
             if (publishStart && sink.Wants(RequestEventKinds.RequestStarted))
             {
-                await sink.PublishAsync(new RequestStarted(state, false), state.CallerToken).ConfigureAwait(false);
+                await sink.PublishAsync(new RequestStarted(state, false, set.Ordered.Length > 0 ? set.Ordered[0].Model : null), state.CallerToken).ConfigureAwait(false);
             }
 
             var opened = await RunAsync(set, state, set.Ordered, state.Messages, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false, first).ConfigureAwait(false);
@@ -163,7 +163,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     private ValueTask<ChatResponse> AnsweredAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, ChatResponse response)
     {
         provider.ResponseData?.CopyTo(response);
-        var succeeded = SucceedAsync(state, provider, passes, number, started, response.Usage);
+        var succeeded = SucceedAsync(state, provider, passes, number, started, response.Usage, response.ModelId);
         if (!succeeded.IsCompletedSuccessfully)
         {
             return AnsweredSlowAsync(state, succeeded, response);
@@ -202,7 +202,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             state = NewState(set, list, options, cancellationToken);
             if (sink.Wants(RequestEventKinds.RequestStarted))
             {
-                await sink.PublishAsync(new RequestStarted(state, true), cancellationToken).ConfigureAwait(false);
+                await sink.PublishAsync(new RequestStarted(state, true, set.Ordered.Length > 0 ? set.Ordered[0].Model : null), cancellationToken).ConfigureAwait(false);
             }
 
             var streaming = set.Options.Streaming;
@@ -240,6 +240,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
 
                 current = attempt;
+                var timeToFirstToken = time.GetElapsedTime(attempt.Started);
                 text.BeginProviderStream();
                 var provider = attempt.Provider;
                 var stream = attempt.Value;
@@ -289,7 +290,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 {
                     current = null;
                     await DisposeAsync(attempt).ConfigureAwait(false);
-                    var route = await SucceedAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started, text.Usage).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started, text.Usage, responseModel: null, timeToFirstToken).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
@@ -407,6 +408,14 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     Exception failure;
                     try
                     {
+                        // Tracing: the attempt's span (started by a subscriber) is the ambient one while the provider is called,
+                        // so the SDK's and HttpClient's spans nest under it. This frame's ambient activity reverts when it returns.
+                        // (An attempt already in flight from the fast path has no span: the fast path runs only when nobody traces.)
+                        if (!resumed && state.AttemptSpan is { } span)
+                        {
+                            System.Diagnostics.Activity.Current = span;
+                        }
+
                         var value = await (resumed ? first.Call : attempt(provider, request, state.Options, number, deadline.Token)).ConfigureAwait(false);
                         return new Opened<T>(provider, index, passes, number, started, deadline, value);
                     }
@@ -594,7 +603,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     }
 
     /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
-    private ValueTask<RouteReport> SucceedAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, UsageDetails? usage)
+    private ValueTask<RouteReport> SucceedAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, UsageDetails? usage, string? responseModel = null, TimeSpan? timeToFirstToken = null)
     {
         var latency = time.GetElapsedTime(started);
         state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Succeeded, null, null, latency, state.ContinuedAt));
@@ -604,14 +613,15 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var recorded = gates[i].OnSucceededAsync(state, passes[i]);
             if (!recorded.IsCompletedSuccessfully)
             {
-                return SucceedSlowAsync(recorded, i, state, provider, passes, number, latency, usage);
+                return SucceedSlowAsync(recorded, i, state, provider, passes, number, latency, usage, responseModel, timeToFirstToken);
             }
         }
 
-        return Succeeded(state, provider, number, latency, usage);
+        return Succeeded(state, provider, number, latency, usage, responseModel, timeToFirstToken);
     }
 
-    private async ValueTask<RouteReport> SucceedSlowAsync(ValueTask recorded, int gate, RequestState state, RoutedProvider provider, GatePasses passes, int number, TimeSpan latency, UsageDetails? usage)
+    private async ValueTask<RouteReport> SucceedSlowAsync(
+        ValueTask recorded, int gate, RequestState state, RoutedProvider provider, GatePasses passes, int number, TimeSpan latency, UsageDetails? usage, string? responseModel, TimeSpan? timeToFirstToken)
     {
         await recorded.ConfigureAwait(false);
         var gates = provider.Gates;
@@ -620,15 +630,15 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             await gates[i].OnSucceededAsync(state, passes[i]).ConfigureAwait(false);
         }
 
-        return await Succeeded(state, provider, number, latency, usage).ConfigureAwait(false);
+        return await Succeeded(state, provider, number, latency, usage, responseModel, timeToFirstToken).ConfigureAwait(false);
     }
 
-    private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage)
+    private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage, string? responseModel, TimeSpan? timeToFirstToken)
     {
         // Subscribers first, the route after: a subscriber may add to the request (e.g. its cost) before the route is built.
         if (sink.Wants(RequestEventKinds.AttemptSucceeded))
         {
-            var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency), state.CallerToken);
+            var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency, usage, responseModel, timeToFirstToken), state.CallerToken);
             if (!published.IsCompletedSuccessfully)
             {
                 return ThenAsync(published, state, provider, usage, time);

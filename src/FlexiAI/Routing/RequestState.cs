@@ -97,6 +97,12 @@ internal sealed class RequestState
     /// <summary>Gets or sets a value indicating whether the request timeout ran out.</summary>
     public bool RequestTimedOut { get; set; }
 
+    /// <summary>Gets or sets the request's trace span, when tracing listens (set and ended by the tracing subscriber).</summary>
+    public System.Diagnostics.Activity? Span { get; set; }
+
+    /// <summary>Gets or sets the running attempt's trace span; the loop makes it the ambient activity while it calls the provider.</summary>
+    public System.Diagnostics.Activity? AttemptSpan { get; set; }
+
     /// <summary>Gets the log scope carrying the correlation id (built on first use).</summary>
     public CorrelationScope LogScope => _scope ??= new CorrelationScope(CorrelationId);
 

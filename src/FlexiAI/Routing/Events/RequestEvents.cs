@@ -6,8 +6,8 @@ namespace FlexiAI;
 // They are structs over data the loop already holds, so reporting one allocates nothing; subscribers
 // that keep an event copy what they need.
 
-/// <summary>A request entered the loop (after validation).</summary>
-internal readonly record struct RequestStarted(RequestState Request, bool Streaming) : IRequestEvent<RequestStarted>
+/// <summary>A request entered the loop (after validation); <see cref="Model"/> is the first provider's model (the one tried first).</summary>
+internal readonly record struct RequestStarted(RequestState Request, bool Streaming, string? Model) : IRequestEvent<RequestStarted>
 {
     public static RequestEventKinds Kind => RequestEventKinds.RequestStarted;
 
@@ -22,8 +22,12 @@ internal readonly record struct AttemptStarted(RequestState Request, RoutedProvi
     public static ValueTask DeliverAsync(RequestEventSubscriber subscriber, AttemptStarted e, CancellationToken cancellationToken) => subscriber.OnAttemptStartedAsync(e, cancellationToken);
 }
 
-/// <summary>An attempt succeeded (for streams: the stream completed with its terminal event).</summary>
-internal readonly record struct AttemptSucceeded(RequestState Request, RoutedProvider Provider, int Attempt, TimeSpan Latency) : IRequestEvent<AttemptSucceeded>
+/// <summary>
+/// An attempt succeeded (for streams: the stream completed with its terminal event). <see cref="Usage"/> is the response's token
+/// usage, <see cref="ResponseModel"/> the model the provider reported (null when it reported none), <see cref="TimeToFirstToken"/>
+/// for streams the time from the attempt's start to its first update.
+/// </summary>
+internal readonly record struct AttemptSucceeded(RequestState Request, RoutedProvider Provider, int Attempt, TimeSpan Latency, UsageDetails? Usage = null, string? ResponseModel = null, TimeSpan? TimeToFirstToken = null) : IRequestEvent<AttemptSucceeded>
 {
     public static RequestEventKinds Kind => RequestEventKinds.AttemptSucceeded;
 

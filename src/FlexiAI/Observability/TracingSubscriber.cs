@@ -1,0 +1,245 @@
+using System.Diagnostics;
+
+namespace FlexiAI;
+
+/// <summary>
+/// Writes FlexiAI's spans from the request events: one <c>chat {model}</c> span per request with a child span per attempt,
+/// span events for failover, skips, retries, waits and stream continuation. Spans are started only while the
+/// <see cref="ActivitySource"/> has listeners; they carry bounded attributes (providers, models, categories, counts) and never
+/// a prompt, a response or a key.
+/// </summary>
+/// <remarks>
+/// The request span starts under the caller's ambient activity (e.g. MEAI's <c>OpenTelemetryChatClient</c> span or an
+/// ASP.NET Core request). Attempt spans name the request span as parent explicitly; the request loop makes the running
+/// attempt's span the ambient one while it calls the provider, so the SDK's and HttpClient's spans nest under it.
+/// </remarks>
+internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSubscriber
+{
+    public override bool Wants(RequestEventKinds kind) => kind switch
+    {
+        // Spans already started are always ended, even when the last listener left meanwhile.
+        RequestEventKinds.AttemptSucceeded or RequestEventKinds.AttemptFailed or RequestEventKinds.AttemptCancelled or RequestEventKinds.RequestCompleted => true,
+        RequestEventKinds.RequestStarted or RequestEventKinds.AttemptStarted or RequestEventKinds.ProviderSkipped or RequestEventKinds.FailedOver
+            or RequestEventKinds.StreamContinued or RequestEventKinds.WaitingForRecovery => source.HasListeners(),
+        _ => false,
+    };
+
+    public override ValueTask OnRequestStartedAsync(RequestStarted e, CancellationToken cancellationToken)
+    {
+        var name = e.Model is null ? TelemetryTags.Chat : TelemetryTags.Chat + " " + e.Model;
+        var span = source.StartActivity(name, ActivityKind.Client);
+        if (span is null)
+        {
+            return default;
+        }
+
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag(TelemetryTags.OperationName, TelemetryTags.Chat);
+            span.SetTag(TelemetryTags.RequestModel, e.Model);
+            span.SetTag(TelemetryTags.Streaming, e.Streaming);
+            span.SetTag(TelemetryTags.CorrelationId, e.Request.CorrelationId);
+        }
+
+        e.Request.Span = span;
+        return default;
+    }
+
+    public override ValueTask OnAttemptStartedAsync(AttemptStarted e, CancellationToken cancellationToken)
+    {
+        var request = e.Request;
+        var parent = request.Span?.Context ?? default;
+        var span = source.StartActivity("attempt " + e.Provider.Name, ActivityKind.Internal, parent);
+        if (span is null)
+        {
+            return default;
+        }
+
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag(TelemetryTags.Provider, e.Provider.Name);
+            span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.SetTag(TelemetryTags.RequestModel, e.Provider.Model);
+            span.SetTag(TelemetryTags.Attempt, e.Attempt);
+        }
+
+        request.AttemptSpan = span;
+        return default;
+    }
+
+    public override ValueTask OnAttemptSucceededAsync(AttemptSucceeded e, CancellationToken cancellationToken)
+    {
+        var request = e.Request;
+        if (request.AttemptSpan is { } span)
+        {
+            request.AttemptSpan = null;
+            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+            SetUsage(span, e.Usage, e.ResponseModel);
+            span.Dispose();
+        }
+
+        if (request.Span is { } parent)
+        {
+            parent.SetTag(TelemetryTags.Provider, e.Provider.Name);
+            parent.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            parent.SetTag(TelemetryTags.ResponseModel, e.ResponseModel ?? e.Provider.Model);
+            SetUsage(parent, e.Usage, null);
+        }
+
+        return default;
+    }
+
+    public override ValueTask OnAttemptFailedAsync(AttemptFailed e, CancellationToken cancellationToken)
+    {
+        var request = e.Request;
+        var errorType = TelemetryTags.Category(e.Error.Category);
+        if (request.AttemptSpan is { } span)
+        {
+            request.AttemptSpan = null;
+            span.SetTag(TelemetryTags.Outcome, TelemetryTags.OutcomeOf(e.Outcome));
+            span.SetTag(TelemetryTags.ErrorType, errorType);
+            if (e.Error.StatusCode is { } status)
+            {
+                span.SetTag(TelemetryTags.StatusCode, status);
+            }
+
+            // The category, not the provider's message: a provider's message may quote the request.
+            span.SetStatus(ActivityStatusCode.Error, errorType);
+            span.Dispose();
+        }
+
+        if (e.Decision.Kind == AttemptDecisionKind.Retry && request.Span is { } parent)
+        {
+            var retries = parent.GetTagItem(TelemetryTags.Retries) is int n ? n + 1 : 1;
+            parent.SetTag(TelemetryTags.Retries, retries);
+            parent.AddEvent(new ActivityEvent("flexiai.retry", tags: new ActivityTagsCollection
+            {
+                { TelemetryTags.Provider, e.Provider.Name },
+                { TelemetryTags.ErrorType, errorType },
+                { TelemetryTags.Delay, e.Decision.Delay.TotalMilliseconds },
+            }));
+        }
+
+        return default;
+    }
+
+    public override ValueTask OnAttemptCancelledAsync(AttemptCancelled e, CancellationToken cancellationToken)
+    {
+        if (e.Request.AttemptSpan is { } span)
+        {
+            e.Request.AttemptSpan = null;
+            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Cancelled);
+            span.Dispose();
+        }
+
+        return default;
+    }
+
+    public override ValueTask OnProviderSkippedAsync(ProviderSkipped e, CancellationToken cancellationToken)
+    {
+        e.Request.Span?.AddEvent(new ActivityEvent("flexiai.provider_skipped", tags: new ActivityTagsCollection
+        {
+            { TelemetryTags.Provider, e.Provider.Name },
+            { TelemetryTags.SkipReason, TelemetryTags.Skip(e.Admission) },
+        }));
+        return default;
+    }
+
+    public override ValueTask OnFailedOverAsync(FailedOver e, CancellationToken cancellationToken)
+    {
+        if (e.Request.Span is { } span)
+        {
+            var tags = new ActivityTagsCollection { { TelemetryTags.From, e.From.Name }, { TelemetryTags.To, e.To.Name } };
+            if (e.LastError is { } error)
+            {
+                tags.Add(TelemetryTags.ErrorType, MetricsSubscriber.ErrorType(error));
+            }
+
+            span.AddEvent(new ActivityEvent("flexiai.failover", tags: tags));
+        }
+
+        return default;
+    }
+
+    public override ValueTask OnStreamContinuedAsync(StreamContinued e, CancellationToken cancellationToken)
+    {
+        e.Request.Span?.AddEvent(new ActivityEvent("flexiai.stream_continued", tags: new ActivityTagsCollection
+        {
+            { TelemetryTags.From, e.From.Name },
+            { TelemetryTags.Offset, e.Offset },
+        }));
+        return default;
+    }
+
+    public override ValueTask OnWaitingForRecoveryAsync(WaitingForRecovery e, CancellationToken cancellationToken)
+    {
+        e.Request.Span?.AddEvent(new ActivityEvent("flexiai.waiting_for_recovery", tags: new ActivityTagsCollection
+        {
+            { "flexiai.wait_ms", e.Wait.TotalMilliseconds },
+        }));
+        return default;
+    }
+
+    public override ValueTask OnRequestCompletedAsync(RequestCompleted e, CancellationToken cancellationToken)
+    {
+        var request = e.Request;
+        if (request.AttemptSpan is { } attempt)
+        {
+            // An attempt the loop left without a verdict (e.g. the request failed while it ran): end it with the request.
+            request.AttemptSpan = null;
+            attempt.Dispose();
+        }
+
+        if (request.Span is not { } span)
+        {
+            return default;
+        }
+
+        request.Span = null;
+        var route = e.Route;
+        var tried = 0;
+        for (var i = 0; i < route.Attempts.Count; i++)
+        {
+            if (route.Attempts[i].AttemptNumber > 0)
+            {
+                tried++;
+            }
+        }
+
+        span.SetTag(TelemetryTags.Attempts, tried);
+        span.SetTag(TelemetryTags.FailedOver, route.FailedOver);
+        if (e.Error is { } error)
+        {
+            var cancelled = error is OperationCanceledException && request.CallerToken.IsCancellationRequested;
+            var errorType = MetricsSubscriber.ErrorType(error);
+            span.SetTag(TelemetryTags.Outcome, cancelled ? TelemetryTags.Cancelled : TelemetryTags.Failure);
+            span.SetTag(TelemetryTags.ErrorType, errorType);
+            span.SetStatus(ActivityStatusCode.Error, errorType);
+        }
+        else
+        {
+            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+        }
+
+        span.Dispose();
+        return default;
+    }
+
+    private static void SetUsage(Activity span, Microsoft.Extensions.AI.UsageDetails? usage, string? responseModel)
+    {
+        if (responseModel is not null)
+        {
+            span.SetTag(TelemetryTags.ResponseModel, responseModel);
+        }
+
+        if (usage?.InputTokenCount is { } input)
+        {
+            span.SetTag(TelemetryTags.InputTokens, input);
+        }
+
+        if (usage?.OutputTokenCount is { } output)
+        {
+            span.SetTag(TelemetryTags.OutputTokens, output);
+        }
+    }
+}
