@@ -37,12 +37,12 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 var opened = await RunAsync(set, state, set.Ordered, list, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false).ConfigureAwait(false);
                 if (opened is not { } attempt)
                 {
-                    throw AllFailed(state, reason: null);
+                    throw NoneAnswered(state);
                 }
 
                 attempt.Deadline.Dispose();
                 var response = attempt.Value;
-                var route = await SucceedAsync(state, attempt, response.Usage).ConfigureAwait(false);
+                var route = await SucceedAsync(state, attempt, response.Usage, response.Usage).ConfigureAwait(false);
                 (response.AdditionalProperties ??= [])[FlexiAIChatResponseExtensions.RouteKey] = route;
                 await CompleteAsync(state, route, response, null).ConfigureAwait(false);
                 return response;
@@ -99,7 +99,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                 if (opened is not { } attempt)
                 {
-                    stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : AllFailed(state, reason: null);
+                    stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : NoneAnswered(state);
                     await FailAsync(state, stop).ConfigureAwait(false);
                     throw stop;
                 }
@@ -154,7 +154,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 {
                     current = null;
                     await DisposeAsync(attempt).ConfigureAwait(false);
-                    var route = await SucceedAsync(state, attempt, text.Usage).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, attempt, text.Usage, text.ProviderUsage).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
@@ -170,7 +170,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 current = null;
                 await DisposeAsync(attempt).ConfigureAwait(false);
                 var (decision, reason) = DecideMidStream(failed, text, streaming, state);
-                await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
+                await ReportFailureAsync(set, state, provider, failed, decision, text.ProviderUsage).ConfigureAwait(false);
                 if (decision.Kind == AttemptDecisionKind.Stop)
                 {
                     Exception error = text.Visible
@@ -366,8 +366,8 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             : new AttemptDeadline(_deadlines, state, provider.AttemptTimeout, provider.AttemptDescription);
     }
 
-    /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
-    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage)
+    /// <summary>Records a success on the route and at every gate; returns the route report. <paramref name="billed"/> is the usage this provider reported.</summary>
+    private async ValueTask<RouteReport> SucceedAsync<T>(RequestState state, Opened<T> attempt, UsageDetails? usage, UsageDetails? billed)
     {
         var provider = attempt.Provider;
         var latency = time.GetElapsedTime(attempt.Started);
@@ -380,7 +380,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         if (sink.Wants(RequestEventKinds.AttemptSucceeded))
         {
-            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency), state.CallerToken).ConfigureAwait(false);
+            await sink.PublishAsync(new AttemptSucceeded(state, provider, attempt.Attempt, latency, billed), state.CallerToken).ConfigureAwait(false);
         }
 
         return state.BuildRoute(time, provider, usage);
@@ -422,9 +422,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         return new RecordedFailure(error, policy, latency, outcome, requestTimedOut);
     }
 
-    private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision) =>
+    private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision, UsageDetails? billed = null) =>
         sink.Wants(RequestEventKinds.AttemptFailed)
-            ? sink.PublishAsync(new AttemptFailed(state, provider, failed.Error, failed.Latency, failed.Outcome, decision, set.Options.Retry.MaxRetryAfter), state.CallerToken)
+            ? sink.PublishAsync(new AttemptFailed(state, provider, failed.Error, failed.Latency, failed.Outcome, decision, set.Options.Retry.MaxRetryAfter, billed), state.CallerToken)
             : default;
 
     /// <summary>What follows a stream's failure after its first update: depends on what the caller has already seen.</summary>
@@ -530,6 +530,22 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         error.Route = state.BuildRoute(time, null);
         return error;
+    }
+
+    /// <summary>
+    /// The error of a request no provider answered: a <see cref="BudgetExceededException"/> when budgets refused every
+    /// provider before any call (nothing was sent), else <see cref="AllProvidersFailedException"/> with every error.
+    /// </summary>
+    private FlexiAIException NoneAnswered(RequestState state)
+    {
+        var errors = state.Errors;
+        if (state.Sent == 0 && errors.Count > 0 && errors[0] is BudgetExceededException budget && errors.All(e => e is BudgetExceededException))
+        {
+            budget.Route = state.BuildRoute(time, null);
+            return budget;
+        }
+
+        return AllFailed(state, reason: null);
     }
 
     private AllProvidersFailedException AllFailed(RequestState state, string? reason) =>

@@ -58,6 +58,9 @@ internal sealed class RequestState
     /// <summary>Gets or sets a value indicating whether the request timeout ran out.</summary>
     public bool RequestTimedOut { get; set; }
 
+    /// <summary>Gets or sets what the request has cost so far (set by the cost subscriber from billed attempts); <see langword="null"/> while unknown.</summary>
+    public RequestCost? Cost { get; set; }
+
     /// <summary>Gets the log scope carrying the correlation id (built on first use).</summary>
     public CorrelationScope LogScope => _scope ??= new CorrelationScope(CorrelationId);
 
@@ -86,5 +89,5 @@ internal sealed class RequestState
     }
 
     public RouteReport BuildRoute(TimeProvider time, RoutedProvider? answered, UsageDetails? usage = null) =>
-        new(CorrelationId, answered?.Name, answered?.Model, [.. Attempts], time.GetElapsedTime(StartTimestamp)) { Usage = usage };
+        new(CorrelationId, answered?.Name, answered?.Model, [.. Attempts], time.GetElapsedTime(StartTimestamp)) { Usage = usage, Cost = Cost };
 }

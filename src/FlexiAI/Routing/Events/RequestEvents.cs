@@ -22,16 +22,16 @@ internal readonly record struct AttemptStarted(RequestState Request, RoutedProvi
     public static ValueTask DeliverAsync(RequestEventSubscriber subscriber, AttemptStarted e, CancellationToken cancellationToken) => subscriber.OnAttemptStartedAsync(e, cancellationToken);
 }
 
-/// <summary>An attempt succeeded (for streams: the stream completed with its terminal event).</summary>
-internal readonly record struct AttemptSucceeded(RequestState Request, RoutedProvider Provider, int Attempt, TimeSpan Latency) : IRequestEvent<AttemptSucceeded>
+/// <summary>An attempt succeeded (for streams: the stream completed with its terminal event); <see cref="Usage"/> is what this provider reported (billed).</summary>
+internal readonly record struct AttemptSucceeded(RequestState Request, RoutedProvider Provider, int Attempt, TimeSpan Latency, UsageDetails? Usage = null) : IRequestEvent<AttemptSucceeded>
 {
     public static RequestEventKinds Kind => RequestEventKinds.AttemptSucceeded;
 
     public static ValueTask DeliverAsync(RequestEventSubscriber subscriber, AttemptSucceeded e, CancellationToken cancellationToken) => subscriber.OnAttemptSucceededAsync(e, cancellationToken);
 }
 
-/// <summary>An attempt failed; <see cref="Decision"/> says what the loop does next.</summary>
-internal readonly record struct AttemptFailed(RequestState Request, RoutedProvider Provider, ProviderException Error, TimeSpan Latency, AttemptOutcome Outcome, AttemptDecision Decision, TimeSpan RetryAfterCap) : IRequestEvent<AttemptFailed>
+/// <summary>An attempt failed; <see cref="Decision"/> says what the loop does next; <see cref="Usage"/> is what the provider reported before failing (a cut stream), when anything.</summary>
+internal readonly record struct AttemptFailed(RequestState Request, RoutedProvider Provider, ProviderException Error, TimeSpan Latency, AttemptOutcome Outcome, AttemptDecision Decision, TimeSpan RetryAfterCap, UsageDetails? Usage = null) : IRequestEvent<AttemptFailed>
 {
     public static RequestEventKinds Kind => RequestEventKinds.AttemptFailed;
 
