@@ -14,7 +14,7 @@ internal sealed class BudgetTracker
     private readonly CostAccounting _owner;
     private readonly Budget[] _budgets;
     private readonly IBudgetStore _store;
-    private readonly ConditionalWeakTable<RequestState, StrongBox<int>> _counts = new();
+    private readonly ConditionalWeakTable<RequestState, int[]> _counts = new();
     private int _storeDown;
 
     public BudgetTracker(CostAccounting owner, BudgetOptions[] budgets, IBudgetStore store)
@@ -113,8 +113,15 @@ internal sealed class BudgetTracker
     /// <summary>The request's most expensive outcome on this provider: its input plus the most output it may produce (pico-dollars).</summary>
     public long EstimateMaximum(RequestState request, ProviderPricing pricing, PriceRates rates)
     {
-        var box = _counts.GetValue(request, r => new StrongBox<int>(TokenEstimator.CountO200k(r.Messages, r.Options)));
-        var input = pricing.Method == TokenCountMethod.O200k ? box.Value : (long)Math.Ceiling(box.Value * pricing.TokenFactor);
+        // Counted once per request and method, however many providers and budgets ask.
+        var counts = _counts.GetValue(request, static _ => [-1, -1]);
+        var slot = (int)pricing.Method;
+        if (Volatile.Read(ref counts[slot]) < 0)
+        {
+            Volatile.Write(ref counts[slot], TokenEstimator.Count(request.Messages, request.Options, pricing.Method));
+        }
+
+        long input = counts[slot];
         var output = request.Options?.MaxOutputTokens ?? pricing.MaxOutputTokens ?? 0;
         return CostAccounting.Range(rates, input, output).Max;
     }

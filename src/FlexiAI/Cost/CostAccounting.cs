@@ -62,7 +62,7 @@ internal sealed class CostAccounting
     public ProviderPricing Resolve(CostSetup setup, ProviderOptions provider, ProviderAdapter adapter)
     {
         var type = provider.EffectiveType;
-        var (method, factor, reasoning) = ProviderTokenRules.For(type);
+        var (method, reasoning) = ProviderTokenRules.For(type);
         var periods = setup.Find(provider.Model, type);
         if (periods.Length == 0 && _warnedModels.TryAdd(provider.Model, 0))
         {
@@ -81,7 +81,7 @@ internal sealed class CostAccounting
             maxOutput = null;
         }
 
-        return new ProviderPricing(provider.Name, provider.Model, periods, reasoning, method, factor) { MaxOutputTokens = maxOutput, Budgets = setup.Budgets };
+        return new ProviderPricing(provider.Name, provider.Model, periods, reasoning, method) { MaxOutputTokens = maxOutput, Budgets = setup.Budgets };
     }
 
     /// <summary>Raises a soft-limit warning once per budget and period.</summary>
@@ -101,13 +101,15 @@ internal sealed class CostAccounting
     public CostEstimate Estimate(ProviderSet set, IList<ChatMessage> messages, ChatOptions? options)
     {
         var now = _time.GetUtcNow();
-        var o200k = TokenEstimator.CountO200k(messages, options);
+        int? o200k = null, approximate = null;
         var estimates = new List<ProviderCostEstimate>(set.Ordered.Length);
         foreach (var provider in set.Ordered)
         {
             var pricing = provider.Pricing;
             var method = pricing?.Method ?? TokenCountMethod.Approximation;
-            var tokens = method == TokenCountMethod.O200k ? o200k : (int)Math.Ceiling(o200k * (pricing?.TokenFactor ?? 1.0));
+            var tokens = method == TokenCountMethod.O200k
+                ? o200k ??= TokenEstimator.CountO200k(messages, options)
+                : approximate ??= TokenEstimator.Approximate(messages, options);
             var maxOutput = options?.MaxOutputTokens ?? pricing?.MaxOutputTokens;
             decimal? min = null;
             decimal? max = null;

@@ -84,10 +84,14 @@ public sealed class PricingTable
     public ModelPrice? Find(string model, string? providerType = null, DateTimeOffset? at = null) =>
         Resolve(model, providerType)?.At(at ?? DateTimeOffset.UtcNow);
 
-    internal PricedModel? Resolve(string model, string? providerType)
+    /// <summary>Finds the table's entry for <paramref name="model"/>: each spelling of the name (<see cref="ModelNames"/>), in the providers of <paramref name="providerType"/> first.</summary>
+    /// <param name="model">The model name as written.</param>
+    /// <param name="providerType">The FlexiAI provider type, or <see langword="null"/>.</param>
+    /// <param name="ownProvidersOnly">Search only the providers (and their fallbacks) that price <paramref name="providerType"/> (model facts), not every provider (prices through gateways).</param>
+    internal PricedModel? Resolve(string model, string? providerType, bool ownProvidersOnly = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var order = SearchOrder(providerType);
+        var order = SearchOrder(providerType, ownProvidersOnly && providerType is not null);
         foreach (var candidate in ModelNames.Candidates(model))
         {
             foreach (var provider in order)
@@ -105,7 +109,7 @@ public sealed class PricingTable
         return null;
     }
 
-    private List<int> SearchOrder(string? providerType)
+    private List<int> SearchOrder(string? providerType, bool ownOnly)
     {
         var order = new List<int>(_providers.Length);
         if (providerType is not null)
@@ -127,7 +131,7 @@ public sealed class PricingTable
             }
         }
 
-        for (var i = 0; i < _providers.Length; i++)
+        for (var i = 0; i < _providers.Length && !ownOnly; i++)
         {
             if (!order.Contains(i))
             {

@@ -8,7 +8,7 @@ internal sealed class ProviderPricing
 {
     private readonly (DateTimeOffset From, PriceRates Rates)[] _periods;
 
-    public ProviderPricing(string provider, string model, (DateTimeOffset From, ModelPrice Price)[] periods, bool reasoningOutsideOutput, TokenCountMethod method, double tokenFactor)
+    public ProviderPricing(string provider, string model, (DateTimeOffset From, ModelPrice Price)[] periods, bool reasoningOutsideOutput, TokenCountMethod method)
     {
         Provider = provider;
         Model = model;
@@ -16,7 +16,6 @@ internal sealed class ProviderPricing
         _periods = [.. periods.Select(p => (p.From, PriceRates.From(p.Price)))];
         ReasoningOutsideOutput = reasoningOutsideOutput;
         Method = method;
-        TokenFactor = tokenFactor;
     }
 
     public string Provider { get; }
@@ -39,8 +38,6 @@ internal sealed class ProviderPricing
 
     public TokenCountMethod Method { get; }
 
-    /// <summary>Gets the factor applied to the o200k count to approximate this provider's tokenizer.</summary>
-    public double TokenFactor { get; }
 
     public PriceRates? RatesAt(DateTimeOffset now)
     {

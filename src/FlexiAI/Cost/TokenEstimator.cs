@@ -8,8 +8,9 @@ namespace FlexiAI;
 /// <summary>
 /// Counts a request's input tokens before sending it. OpenAI: the o200k_base tokenizer over each message's text, plus
 /// OpenAI's documented overhead of 3 tokens per message and 3 to prime the reply, plus the tools' names, descriptions and
-/// schemas. Claude and Gemini (tokenizers not public): the same count times a per-provider factor (see <c>docs/cost.md</c>).
-/// Pure computation; the tokenizer's data loads once, on first use.
+/// schemas. Claude and Gemini (tokenizers not public): one token per four characters of text (Google's documented rule of
+/// thumb) plus 4 per message for role and framing (see <c>docs/cost.md</c>). Pure computation; the tokenizer's data loads
+/// once, on first use.
 /// </summary>
 internal static class TokenEstimator
 {
@@ -44,11 +45,39 @@ internal static class TokenEstimator
         return count;
     }
 
-    /// <summary>Counts for <paramref name="method"/>, scaled by <paramref name="factor"/> for approximations.</summary>
-    public static int Count(IEnumerable<ChatMessage> messages, ChatOptions? options, TokenCountMethod method, double factor)
+    public const int CharactersPerToken = 4;
+    public const int ApproximateTokensPerMessage = 4;
+
+    /// <summary>Counts for <paramref name="method"/>.</summary>
+    public static int Count(IList<ChatMessage> messages, ChatOptions? options, TokenCountMethod method) =>
+        method == TokenCountMethod.O200k ? CountO200k(messages, options) : Approximate(messages, options);
+
+    /// <summary>The approximation for tokenizers that are not public: ⌈characters / 4⌉ + 4 per message.</summary>
+    public static int Approximate(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var o200k = CountO200k(messages, options);
-        return method == TokenCountMethod.O200k ? o200k : (int)Math.Ceiling(o200k * factor);
+        long characters = 0;
+        var count = 0;
+        if (options?.Instructions is { Length: > 0 } instructions)
+        {
+            characters += instructions.Length;
+            count++;
+        }
+
+        foreach (var message in messages)
+        {
+            characters += Text(message).Length;
+            count++;
+        }
+
+        if (options?.Tools is { Count: > 0 } tools)
+        {
+            foreach (var tool in tools)
+            {
+                characters += ToolText(tool).Length;
+            }
+        }
+
+        return (int)Math.Max(1, ((characters + CharactersPerToken - 1) / CharactersPerToken) + (count * ApproximateTokensPerMessage));
     }
 
     private static string Text(ChatMessage message)

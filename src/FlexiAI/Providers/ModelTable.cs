@@ -44,7 +44,7 @@ internal sealed class ModelTable
             }
         }
 
-        if (_providerType is not null && PricingTable.Default.Resolve(model, _providerType)?.ContextWindow is { } window)
+        if (_providerType is not null && PricingTable.Default.Resolve(model, _providerType, ownProvidersOnly: true)?.ContextWindow is { } window)
         {
             info = info with { ContextWindow = window };
         }
