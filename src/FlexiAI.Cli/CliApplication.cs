@@ -34,6 +34,11 @@ internal static class CliApplication
             context, result.GetValue(prompt), result.GetValue(config), result.GetValue(emulate), !result.GetValue(noStream), result.GetValue(system), token));
         root.Subcommands.Add(chat);
 
+        var costPrompt = new Argument<string?>("prompt") { Description = "A prompt to estimate: input tokens and the minimum and maximum cost on each provider.", Arity = ArgumentArity.ZeroOrOne };
+        var cost = new Command("cost", "Show the prices of the configured models and, with a prompt, what it would cost on each provider.") { costPrompt, config, emulate };
+        cost.SetAction((result, token) => CostCommand.RunAsync(context, result.GetValue(costPrompt), result.GetValue(config), result.GetValue(emulate), token));
+        root.Subcommands.Add(cost);
+
         var noCheck = new Option<bool>("--no-check") { Description = "Skip the credential checks (no network calls)." };
         var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks.") { config, emulate, noCheck };
         status.SetAction((result, token) => StatusCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), !result.GetValue(noCheck), token));

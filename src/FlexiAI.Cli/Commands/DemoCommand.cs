@@ -260,6 +260,8 @@ internal sealed class DemoCommand
             var tally = _tally.GetValueOrDefault(status.Name) ?? new ProviderTally();
             o.WriteLine($"  {status.Name,-10} circuit {status.State,-8} calls {tally.Calls,3}  failures {tally.Failures,3}  avg latency {tally.AverageMs}");
         }
+
+        o.WriteLine(CostCommand.RunCostLine(client.GetCostReport()));
     }
 
     private sealed class ProviderTally

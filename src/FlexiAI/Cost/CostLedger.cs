@@ -21,9 +21,10 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
     /// <summary>Gets or sets a callback for every recorded cost (e.g. a meter's counter); runs on the request path, must be quick.</summary>
     public Action<CostRecord>? Recorded { get; set; }
 
-    public void Record(ProviderPricing provider, string? tag, long pico)
+    public void Record(ProviderPricing provider, string? tag, long pico) => Record(provider, tag, pico, time.GetUtcNow());
+
+    public void Record(ProviderPricing provider, string? tag, long pico, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         _sinceStart.Add(provider, tag, pico, maxTags);
         Current(ref _today, DayId(now), DayStart(now)).Add(provider, tag, pico, maxTags);
         Current(ref _month, MonthId(now), MonthStart(now)).Add(provider, tag, pico, maxTags);

@@ -23,7 +23,8 @@ internal sealed class CostSubscriber(CostAccounting cost) : RequestEventSubscrib
             return default;
         }
 
-        if (pricing.RatesAt(cost.Time.GetUtcNow()) is not { } rates || !CostParts.TryCompute(rates, e.Usage, pricing.ReasoningOutsideOutput, out var parts))
+        var now = cost.Time.GetUtcNow();
+        if (pricing.RatesAt(now) is not { } rates || !CostParts.TryCompute(rates, e.Usage, pricing.ReasoningOutsideOutput, out var parts))
         {
             cost.Ledger.RecordUnpriced();
             return default;
@@ -33,7 +34,7 @@ internal sealed class CostSubscriber(CostAccounting cost) : RequestEventSubscrib
         state.Cost = new RequestCost(rates.PricedAs, parts.Input, parts.CacheRead, parts.CacheWrite, parts.Output, state.Cost?.FailedPico ?? 0);
         var tag = TagOf(state.Options);
         var total = parts.Total;
-        cost.Ledger.Record(pricing, tag, total);
+        cost.Ledger.Record(pricing, tag, total, now);
         return pricing.Budgets is { } budgets ? budgets.RecordAsync(pricing.Provider, tag, total, cancellationToken) : default;
     }
 
