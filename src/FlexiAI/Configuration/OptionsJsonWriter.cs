@@ -85,6 +85,7 @@ internal static class OptionsJsonWriter
             }
 
             w.WriteEndObject();
+            CostJsonWriter.Write(w, options.Cost);
             w.WriteEndObject();
         }
 

@@ -125,4 +125,22 @@ public sealed class BudgetTests(EmulatedProvidersFixture fixture) : IClassFixtur
         Assert.Equal(10, options.Cost.MaxTags);
         Assert.Equal("budgets[1].name", Assert.Single(errors).Path);
     }
+
+    [Fact]
+    public void Cost_settings_survive_an_export_and_reload()
+    {
+        var options = new FlexiAIOptions();
+        options.Providers.Add(new ProviderOptions { Name = "openai", Type = "openai", Model = "gpt-5.4-mini", ApiKey = "sk-test-0000000000000000" });
+        options.Cost.MaxTags = 7;
+        options.Cost.Pricing.Models["house"] = new ModelPrice { Model = "house", InputPerMillion = 1.5m, OutputPerMillion = 3m, Tiers = [new PriceTier(1000, 2m, 4m)] };
+        options.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Provider, Name = "openai", Period = BudgetPeriod.Month, Limit = 5m, SoftLimit = 4m });
+
+        var json = FlexiAIConfiguration.ToJson(options);
+        var reloaded = FlexiAIConfiguration.LoadJson(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(7, reloaded.Cost.MaxTags);
+        Assert.Equal((1.5m, 3m, 1000L), (reloaded.Cost.Pricing.Models["house"].InputPerMillion, reloaded.Cost.Pricing.Models["house"].OutputPerMillion, reloaded.Cost.Pricing.Models["house"].Tiers[0].AboveInputTokens));
+        var budget = Assert.Single(reloaded.Cost.Budgets);
+        Assert.Equal((BudgetScope.Provider, "openai", BudgetPeriod.Month, 5m, 4m), (budget.Scope, budget.Name, budget.Period, budget.Limit, budget.SoftLimit));
+    }
 }
