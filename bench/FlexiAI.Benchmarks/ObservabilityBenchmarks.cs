@@ -54,7 +54,7 @@ public class ObservabilityBenchmarks
         _tenProviders = Client(10);
         var aggregator = _tenProviders.Metrics;
         var set = _tenProviders.CurrentProviders;
-        var request = new RequestState(_messages, null, "id", TimeProvider.System.GetTimestamp(), Timeout.InfiniteTimeSpan, default);
+        var request = new RequestState(_messages, null, "id", default, TimeProvider.System.GetTimestamp(), Timeout.InfiniteTimeSpan, default);
         var usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 20 };
         for (var i = 0; i < 1_000_000; i++)
         {

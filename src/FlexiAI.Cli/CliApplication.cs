@@ -36,6 +36,11 @@ internal static class CliApplication
             context, result.GetValue(prompt), result.GetValue(config), result.GetValue(emulate), !result.GetValue(noStream), result.GetValue(system), token));
         root.Subcommands.Add(chat);
 
+        var costPrompt = new Argument<string?>("prompt") { Description = "A prompt to estimate: input tokens and the minimum and maximum cost on each provider.", Arity = ArgumentArity.ZeroOrOne };
+        var cost = new Command("cost", "Show the prices of the configured models and, with a prompt, what it would cost on each provider.") { costPrompt, config, emulate };
+        cost.SetAction((result, token) => CostCommand.RunAsync(context, result.GetValue(costPrompt), result.GetValue(config), result.GetValue(emulate), token));
+        root.Subcommands.Add(cost);
+
         var noCheck = new Option<bool>("--no-check") { Description = "Skip the credential checks (no network calls)." };
         var metricsIn = new Option<string?>("--metrics") { Description = "Also show a metrics snapshot saved as JSON (by `flexiai demo --metrics FILE` or an app's GetMetrics().ToJson())." };
         var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks, and metrics when there was traffic.") { config, emulate, noCheck, metricsIn };

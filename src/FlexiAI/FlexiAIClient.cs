@@ -27,6 +27,7 @@ public sealed class FlexiAIClient : IChatClient
     private readonly StatusSubscriber _status;
     private readonly FlexiAIInstruments _instruments;
     private readonly MetricsAggregator _metrics;
+    private readonly CostAccounting _cost;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
@@ -63,11 +64,15 @@ public sealed class FlexiAIClient : IChatClient
         _status = new StatusSubscriber(change => CircuitStateChanged?.Invoke(this, change), () => CircuitStateChanged is not null);
         _instruments = new FlexiAIInstruments(() => FlexiAIInstruments.ObserveCircuits(_sets));
         _metrics = new MetricsAggregator(time, clientOptions.MetricsWindow);
-        var sink = new EventSink(logger, _status, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger),
+        _cost = new CostAccounting(time, logger, prepared.Cost.MaxTags, warning => BudgetWarning?.Invoke(this, warning));
+        _cost.Ledger.Recorded += _instruments.RecordCost;
+
+        // Cost before hooks: the after-response hook sees the request's cost on the route.
+        var sink = new EventSink(logger, _status, _cost.Subscriber, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger),
             _metrics, new MetricsSubscriber(_instruments, time), new TracingSubscriber(_instruments.Source));
         var store = prepared.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
-        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink);
+        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink, _cost);
         ProviderSet set;
         try
         {
@@ -88,6 +93,9 @@ public sealed class FlexiAIClient : IChatClient
 
     /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
     public event EventHandler<CircuitStateChange>? CircuitStateChanged;
+
+    /// <summary>Raised once per period when a budget's spending reaches its soft limit (also logged as a warning).</summary>
+    public event EventHandler<BudgetWarning>? BudgetWarning;
 
     /// <summary>Gets the hooks this client runs; register more at any time.</summary>
     public FlexiAIHooks Hooks { get; }
@@ -216,6 +224,40 @@ public sealed class FlexiAIClient : IChatClient
     /// <summary>Starts counting the snapshot's metrics afresh (totals, windows, last errors). Breaker states and the OpenTelemetry instruments are not affected.</summary>
     public void ResetMetrics() => _metrics.Reset();
 
+    /// <summary>
+    /// Reports what this client spent in <paramref name="period"/> (by its <see cref="TimeProvider"/>, UTC): the total and the
+    /// totals per provider, per model and per tag (<c>ChatOptions.AdditionalProperties["flexiai.tag"]</c>).
+    /// </summary>
+    /// <param name="period">Since the client was created (default), today, or this month.</param>
+    /// <returns>The report; <see cref="CostReport.ToJson"/> writes it as JSON.</returns>
+    public CostReport GetCostReport(CostPeriod period = CostPeriod.SinceStart) => _cost.Ledger.Report(period);
+
+    /// <summary>
+    /// Estimates what a request would cost on each enabled provider, in routing order, before sending it: input tokens
+    /// (o200k tokenizer for OpenAI, an approximation for Claude and Gemini), the minimum cost (input only) and the maximum
+    /// (input plus <see cref="ChatOptions.MaxOutputTokens"/>, else the model's output limit). No network call.
+    /// </summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options.</param>
+    /// <returns>One estimate per enabled provider.</returns>
+    /// <exception cref="RequestValidationException">The request is invalid.</exception>
+    public CostEstimate EstimateCost(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    {
+        ThrowIfDisposed();
+        var list = RequestValidator.Validate(messages, options);
+        return _cost.Estimate(_sets.Current, list, options);
+    }
+
+    /// <summary>Gets the price in force for provider <paramref name="name"/>'s model, or <see langword="null"/> when it is unknown.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <returns>The price (configured override, pricing file, or shipped table).</returns>
+    /// <exception cref="ArgumentException">No provider has that name.</exception>
+    public ModelPrice? GetModelPrice(string name)
+    {
+        var provider = _sets.Current.Find(name) ?? throw new ArgumentException($"No provider is named '{name}'.", nameof(name));
+        return provider.Pricing?.PriceAt(_cost.Time.GetUtcNow());
+    }
+
     /// <summary>Exports the client's configuration as JSON, secrets masked.</summary>
     /// <returns>The JSON text.</returns>
     public string ExportConfiguration() => FlexiAIConfiguration.ToJson(_sets.Current.Options);
@@ -281,6 +323,9 @@ public sealed class FlexiAIClient : IChatClient
 
     /// <summary>Gets the enabled providers in routing order (benchmarks).</summary>
     internal RoutedProvider[] CurrentProviders => _sets.Current.Ordered;
+
+    /// <summary>Gets the client's cost machinery (the observability subscriber wires the <c>flexiai.cost</c> counter to <see cref="CostLedger.Recorded"/>).</summary>
+    internal CostAccounting Cost => _cost;
 
     /// <summary>Reloads whenever <paramref name="changeToken"/> fires (e.g. an <c>IConfiguration</c> reload token), from <paramref name="load"/>.</summary>
     internal void ReloadOnChange(Func<Microsoft.Extensions.Primitives.IChangeToken?> changeToken, Func<FlexiAIOptions> load, string source) =>

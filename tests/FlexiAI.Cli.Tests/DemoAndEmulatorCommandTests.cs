@@ -19,6 +19,7 @@ public sealed class DemoAndEmulatorCommandTests
         Assert.Contains("circuit openai: HalfOpen → Closed (ProbeSucceeded)", lines, StringComparison.Ordinal);
         Assert.Contains("route: openai failed Timeout → vertexai ok", lines, StringComparison.Ordinal);
         Assert.Contains("Summary: 12 requests, 12 answered, 0 failed", lines, StringComparison.Ordinal);
+        Assert.Contains("Cost of this run: $", lines, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", lines, StringComparison.Ordinal);
 
         // The summary comes from the library's snapshot, also written as JSON; `status --metrics` shows that file.
@@ -40,6 +41,19 @@ public sealed class DemoAndEmulatorCommandTests
         {
             File.Delete(metrics);
         }
+    }
+
+    [Fact]
+    public async Task Cost_prints_the_configured_models_prices_and_an_estimate_per_provider()
+    {
+        var run = await CliRun.RunAsync(["cost", "--emulate", "How much does failover cost?"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("genai-prices", run.Out, StringComparison.Ordinal);
+        Assert.Contains("gpt-5.4-mini", run.Out, StringComparison.Ordinal);
+        Assert.Contains("$0.75", run.Out, StringComparison.Ordinal);
+        Assert.Contains("o200k tokenizer", run.Out, StringComparison.Ordinal);
+        Assert.Contains("approximation", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

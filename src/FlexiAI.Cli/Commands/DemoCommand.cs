@@ -69,7 +69,7 @@ internal sealed class DemoCommand
 
         // The summary is the library's own metrics snapshot, not a tally kept here.
         var snapshot = client.GetMetrics();
-        WriteSummary(snapshot, watch.Elapsed);
+        WriteSummary(snapshot, client.GetCostReport(), watch.Elapsed);
         if (_metricsFile is not null)
         {
             await File.WriteAllTextAsync(_metricsFile, snapshot.ToJson(), cancellationToken).ConfigureAwait(false);
@@ -233,7 +233,7 @@ internal sealed class DemoCommand
         return new Rows(table, new Panel(log).Header("events").Expand());
     }
 
-    private void WriteSummary(MetricsSnapshot snapshot, TimeSpan elapsed)
+    private void WriteSummary(MetricsSnapshot snapshot, CostReport cost, TimeSpan elapsed)
     {
         var o = _context.Out;
         var json = System.Text.Json.Nodes.JsonNode.Parse(snapshot.ToJson())!;
@@ -243,5 +243,7 @@ internal sealed class DemoCommand
         {
             o.WriteLine(line);
         }
+
+        o.WriteLine(CostCommand.RunCostLine(cost));
     }
 }

@@ -46,6 +46,9 @@ public sealed class FlexiAIOptions
     /// <summary>Gets or sets the logging settings.</summary>
     public LoggingOptions Logging { get; set; } = new();
 
+    /// <summary>Gets or sets the cost settings: price overrides (JSON <c>pricing</c>), budgets (JSON <c>budgets</c>) and the tag cap (JSON <c>cost.max_tags</c>).</summary>
+    public CostOptions Cost { get; set; } = new();
+
     /// <summary>Gets the policy in force for <paramref name="category"/>: the override if any, else the default.</summary>
     /// <param name="category">The error category.</param>
     /// <returns>The policy.</returns>
@@ -74,6 +77,7 @@ public sealed class FlexiAIOptions
             WaitForRecovery = WaitForRecovery,
             Logging = Logging.Clone(),
             Streaming = Streaming.Clone(),
+            Cost = Cost.Clone(),
         };
         foreach (var provider in Providers)
         {

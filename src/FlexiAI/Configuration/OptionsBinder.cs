@@ -8,10 +8,10 @@ namespace FlexiAI;
 /// so the plan's snake_case JSON, PascalCase <c>appsettings.json</c> and <c>FLEXIAI_</c> environment variables all work.
 /// Every problem is collected with its path; nothing is echoed from <c>api_key</c>.
 /// </summary>
-internal sealed class OptionsBinder
+internal sealed partial class OptionsBinder
 {
     private static readonly string[] TopLevelKeys =
-        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset"];
+        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost"];
 
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
@@ -94,6 +94,9 @@ internal sealed class OptionsBinder
                     break;
                 case "logging":
                     BindLogging(child, options.Logging);
+                    break;
+                case "pricing" or "budgets" or "cost":
+                    BindCost(child, options.Cost);
                     break;
                 default:
                     Unknown(child, child.Key, TopLevelKeys);

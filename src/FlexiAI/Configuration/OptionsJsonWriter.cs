@@ -93,6 +93,7 @@ internal static class OptionsJsonWriter
             }
 
             w.WriteEndObject();
+            CostJsonWriter.Write(w, options.Cost);
             w.WriteEndObject();
         }
 

@@ -45,6 +45,7 @@ internal static class OptionsValidator
             errors.Add(new("logging.level", "is not a log level. Use DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE or NONE."));
         }
 
+        CostValidator.Validate(options, errors);
         return errors;
     }
 

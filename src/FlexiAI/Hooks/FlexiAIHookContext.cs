@@ -36,6 +36,9 @@ public sealed class FlexiAIHookContext
     /// <summary>Gets the route so far (after-response and error events).</summary>
     public RouteReport? Route { get; init; }
 
+    /// <summary>Gets what the request cost, for <see cref="FlexiAIHookEvent.AfterResponse"/> (<see langword="null"/> when the price or usage is unknown).</summary>
+    public RequestCost? Cost { get; init; }
+
     /// <summary>Gets the error, for <see cref="FlexiAIHookEvent.Error"/> and <see cref="FlexiAIHookEvent.Failover"/>.</summary>
     public Exception? Exception { get; init; }
 

@@ -39,7 +39,20 @@ internal sealed class FlexiAIInstruments : IDisposable
         CircuitState = Meter.CreateObservableGauge("flexiai.circuit.state", observeCircuits, "{state}",
             "Each provider's circuit-breaker state: 0 closed, 1 half-open, 2 open.");
 
-        // The cost feature adds its counter here: Cost = Meter.CreateCounter<double>("flexiai.cost", "{USD}", "...").
+        Cost = Meter.CreateCounter<double>("flexiai.cost", "{USD}", "What billed attempts cost in US dollars (failed ones included), by provider and model.");
+    }
+
+    /// <summary>Gets the <c>flexiai.cost</c> counter (US dollars, by <c>flexiai.provider</c> and <c>gen_ai.request.model</c>; never by tag, whose values are unbounded).</summary>
+    public Counter<double> Cost { get; }
+
+    /// <summary>Adds one billed attempt's cost to <see cref="Cost"/> (the cost ledger calls this for every record).</summary>
+    /// <param name="record">What was billed.</param>
+    public void RecordCost(CostRecord record)
+    {
+        if (Cost.Enabled)
+        {
+            Cost.Add(record.PicoDollars / 1e12, new KeyValuePair<string, object?>(TelemetryTags.Provider, record.Provider), new KeyValuePair<string, object?>(TelemetryTags.RequestModel, record.Model));
+        }
     }
 
     public Meter Meter { get; }

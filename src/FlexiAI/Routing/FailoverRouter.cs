@@ -142,7 +142,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var opened = await RunAsync(set, state, set.Ordered, state.Messages, GetResponse, startAt: 0, previous: null, mayWait: true, streaming: false, first).ConfigureAwait(false);
             if (opened is not { } attempt)
             {
-                throw AllFailed(state, reason: null);
+                throw NoneAnswered(state);
             }
 
             attempt.Deadline.Dispose();
@@ -163,7 +163,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     private ValueTask<ChatResponse> AnsweredAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, ChatResponse response)
     {
         provider.ResponseData?.CopyTo(response);
-        var succeeded = SucceedAsync(state, provider, passes, number, started, response.Usage, response.ModelId);
+        var succeeded = SucceedAsync(state, provider, passes, number, started, response.Usage, response.Usage, response.ModelId);
         if (!succeeded.IsCompletedSuccessfully)
         {
             return AnsweredSlowAsync(state, succeeded, response);
@@ -234,7 +234,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                 if (opened is not { } attempt)
                 {
-                    stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : AllFailed(state, reason: null);
+                    stop ??= text.Visible ? Interrupted(state, text, "no provider could continue it.", interruption) : NoneAnswered(state);
                     await FailAsync(state, stop).ConfigureAwait(false);
                     throw stop;
                 }
@@ -290,7 +290,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 {
                     current = null;
                     await DisposeAsync(attempt).ConfigureAwait(false);
-                    var route = await SucceedAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started, text.Usage, responseModel: null, timeToFirstToken).ConfigureAwait(false);
+                    var route = await SucceedAsync(state, provider, attempt.Passes, attempt.Attempt, attempt.Started, text.Usage, text.ProviderUsage, responseModel: null, timeToFirstToken).ConfigureAwait(false);
                     await CompleteAsync(state, route, null, null).ConfigureAwait(false);
                     yield return new ChatResponseUpdate
                     {
@@ -306,7 +306,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 current = null;
                 await DisposeAsync(attempt).ConfigureAwait(false);
                 var (decision, reason) = DecideMidStream(failed, text, streaming, state);
-                await ReportFailureAsync(set, state, provider, failed, decision).ConfigureAwait(false);
+                await ReportFailureAsync(set, state, provider, failed, decision, text.ProviderUsage).ConfigureAwait(false);
                 if (decision.Kind == AttemptDecisionKind.Stop)
                 {
                     Exception error = text.Visible
@@ -602,8 +602,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             : new AttemptDeadline(_deadlines, state, provider.AttemptTimeout, provider.AttemptDescription);
     }
 
-    /// <summary>Records a success on the route and at every gate; returns the route report.</summary>
-    private ValueTask<RouteReport> SucceedAsync(RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, UsageDetails? usage, string? responseModel = null, TimeSpan? timeToFirstToken = null)
+    /// <summary>Records a success on the route and at every gate; returns the route report. <paramref name="billed"/> is the usage this provider reported for this attempt.</summary>
+    private ValueTask<RouteReport> SucceedAsync(
+        RequestState state, RoutedProvider provider, GatePasses passes, int number, long started, UsageDetails? usage, UsageDetails? billed, string? responseModel = null, TimeSpan? timeToFirstToken = null)
     {
         var latency = time.GetElapsedTime(started);
         state.AddAttempt(new RouteAttempt(provider.Name, provider.Model, number, AttemptOutcome.Succeeded, null, null, latency, state.ContinuedAt));
@@ -613,15 +614,15 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var recorded = gates[i].OnSucceededAsync(state, passes[i]);
             if (!recorded.IsCompletedSuccessfully)
             {
-                return SucceedSlowAsync(recorded, i, state, provider, passes, number, latency, usage, responseModel, timeToFirstToken);
+                return SucceedSlowAsync(recorded, i, state, provider, passes, number, latency, usage, billed, responseModel, timeToFirstToken);
             }
         }
 
-        return Succeeded(state, provider, number, latency, usage, responseModel, timeToFirstToken);
+        return Succeeded(state, provider, number, latency, usage, billed, responseModel, timeToFirstToken);
     }
 
     private async ValueTask<RouteReport> SucceedSlowAsync(
-        ValueTask recorded, int gate, RequestState state, RoutedProvider provider, GatePasses passes, int number, TimeSpan latency, UsageDetails? usage, string? responseModel, TimeSpan? timeToFirstToken)
+        ValueTask recorded, int gate, RequestState state, RoutedProvider provider, GatePasses passes, int number, TimeSpan latency, UsageDetails? usage, UsageDetails? billed, string? responseModel, TimeSpan? timeToFirstToken)
     {
         await recorded.ConfigureAwait(false);
         var gates = provider.Gates;
@@ -630,15 +631,15 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             await gates[i].OnSucceededAsync(state, passes[i]).ConfigureAwait(false);
         }
 
-        return await Succeeded(state, provider, number, latency, usage, responseModel, timeToFirstToken).ConfigureAwait(false);
+        return await Succeeded(state, provider, number, latency, usage, billed, responseModel, timeToFirstToken).ConfigureAwait(false);
     }
 
-    private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage, string? responseModel, TimeSpan? timeToFirstToken)
+    private ValueTask<RouteReport> Succeeded(RequestState state, RoutedProvider provider, int number, TimeSpan latency, UsageDetails? usage, UsageDetails? billed, string? responseModel, TimeSpan? timeToFirstToken)
     {
         // Subscribers first, the route after: a subscriber may add to the request (e.g. its cost) before the route is built.
         if (sink.Wants(RequestEventKinds.AttemptSucceeded))
         {
-            var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency, usage, responseModel, timeToFirstToken), state.CallerToken);
+            var published = sink.PublishAsync(new AttemptSucceeded(state, provider, number, latency, billed, responseModel, timeToFirstToken), state.CallerToken);
             if (!published.IsCompletedSuccessfully)
             {
                 return ThenAsync(published, state, provider, usage, time);
@@ -735,9 +736,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         return byRecovery;
     }
 
-    private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision) =>
+    private ValueTask ReportFailureAsync(ProviderSet set, RequestState state, RoutedProvider provider, RecordedFailure failed, AttemptDecision decision, UsageDetails? billed = null) =>
         sink.Wants(RequestEventKinds.AttemptFailed)
-            ? sink.PublishAsync(new AttemptFailed(state, provider, failed.Error, failed.Latency, failed.Outcome, decision, set.Options.Retry.MaxRetryAfter), state.CallerToken)
+            ? sink.PublishAsync(new AttemptFailed(state, provider, failed.Error, failed.Latency, failed.Outcome, decision, set.Options.Retry.MaxRetryAfter, billed), state.CallerToken)
             : default;
 
     /// <summary>What follows a stream's failure after its first update: depends on what the caller has already seen.</summary>
@@ -843,6 +844,22 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         error.Route = state.BuildRoute(time, null);
         return error;
+    }
+
+    /// <summary>
+    /// The error of a request no provider answered: a <see cref="BudgetExceededException"/> when budgets refused every
+    /// provider before any call (nothing was sent), else <see cref="AllProvidersFailedException"/> with every error.
+    /// </summary>
+    private FlexiAIException NoneAnswered(RequestState state)
+    {
+        var errors = state.Errors;
+        if (state.Sent == 0 && errors.Count > 0 && errors[0] is BudgetExceededException budget && errors.All(e => e is BudgetExceededException))
+        {
+            budget.Route = state.BuildRoute(time, null);
+            return budget;
+        }
+
+        return AllFailed(state, reason: null);
     }
 
     private AllProvidersFailedException AllFailed(RequestState state, string? reason) =>

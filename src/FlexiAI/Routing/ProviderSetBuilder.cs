@@ -14,7 +14,8 @@ internal sealed class ProviderSetBuilder(
     ICircuitStateStore store,
     TimeProvider time,
     ILogger logger,
-    EventSink sink)
+    EventSink sink,
+    CostAccounting? cost = null)
 {
     /// <summary>Builds the set; on failure, disposes what it created and rethrows.</summary>
     /// <exception cref="ConfigurationException">A provider's type has no factory, or its factory refused the configuration.</exception>
@@ -28,9 +29,10 @@ internal sealed class ProviderSetBuilder(
         var capabilities = new CapabilityGate.Table();
         try
         {
+            var costs = cost?.Prepare(options);
             for (var i = 0; i < options.Providers.Count; i++)
             {
-                providers.Add(Create(options, i, capabilities));
+                providers.Add(Create(options, i, capabilities, costs));
             }
         }
         catch
@@ -57,7 +59,7 @@ internal sealed class ProviderSetBuilder(
         return new ProviderSet(options, [.. providers], BuildPolicies(options), secrets);
     }
 
-    private RoutedProvider Create(FlexiAIOptions options, int index, CapabilityGate.Table capabilityTable)
+    private RoutedProvider Create(FlexiAIOptions options, int index, CapabilityGate.Table capabilityTable, CostSetup? costs)
     {
         var provider = options.Providers[index];
         var factory = provider.ChatClient is null || provider.Adapter is null ? BuiltInProviderFactories.Find(provider.EffectiveType, clientOptions.ProviderFactories) : null;
@@ -104,6 +106,15 @@ internal sealed class ProviderSetBuilder(
                 if (gateFactory(routed) is { } gate)
                 {
                     gates.Add(gate);
+                }
+            }
+
+            if (costs is not null)
+            {
+                routed.Pricing = costs.Owner.Resolve(costs, provider, adapter);
+                if (costs.Budgets is { } budgets && provider.Enabled && budgets.AppliesTo(provider.Name))
+                {
+                    gates.Add(new BudgetGate(budgets, routed));
                 }
             }
 

@@ -103,6 +103,9 @@ internal sealed class RequestState
     /// <summary>Gets or sets the running attempt's trace span; the loop makes it the ambient activity while it calls the provider.</summary>
     public System.Diagnostics.Activity? AttemptSpan { get; set; }
 
+    /// <summary>Gets or sets what the request has cost so far (set by the cost subscriber from billed attempts); <see langword="null"/> while unknown.</summary>
+    public RequestCost? Cost { get; set; }
+
     /// <summary>Gets the log scope carrying the correlation id (built on first use).</summary>
     public CorrelationScope LogScope => _scope ??= new CorrelationScope(CorrelationId);
 
@@ -131,7 +134,7 @@ internal sealed class RequestState
     }
 
     public RouteReport BuildRoute(TimeProvider time, RoutedProvider? answered, UsageDetails? usage = null) =>
-        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage, Panic = Panic };
+        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage, Panic = Panic, Cost = Cost };
 
     private RouteAttempt[] AttemptsArray() =>
         _attempts is { } many ? many.ToArray() : _firstAttempt is { } one ? [one] : [];

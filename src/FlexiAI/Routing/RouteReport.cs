@@ -61,6 +61,12 @@ public sealed class RouteReport
     /// </summary>
     public bool Panic { get; init; }
 
+    /// <summary>
+    /// Gets what the request cost in US dollars (input, cached input, output, and billed failed attempts), from the usage the
+    /// providers reported and the pricing table; <see langword="null"/> when the model's price or the usage is unknown.
+    /// </summary>
+    public RequestCost? Cost { get; init; }
+
     /// <summary>Gets a value indicating whether a provider other than the first tried one answered.</summary>
     public bool FailedOver => Provider is not null && Attempts.Count > 0 && !string.Equals(Attempts[0].Provider, Provider, StringComparison.Ordinal);
 

@@ -56,6 +56,9 @@ internal sealed class RoutedProvider
     /// <summary>Gets the admission gates, in order; the first is the capability gate, which holds the breaker's gate as its next step.</summary>
     public AdmissionGate[] Gates { get; internal set; }
 
+    /// <summary>Gets the provider's model price and budgets, resolved when the set was built (<see langword="null"/> only for sets built without cost accounting).</summary>
+    public ProviderPricing? Pricing { get; internal set; }
+
     public int MaxAttempts { get; }
 
     public TimeSpan AttemptTimeout { get; }

@@ -8,6 +8,7 @@ internal sealed class StreamText
 {
     private readonly StringBuilder _text = new();
     private UsageDetails? _usage;
+    private UsageDetails? _providerUsage;
 
     /// <summary>Gets a value indicating whether the caller has received anything a continuation would have to preserve.</summary>
     public bool Visible => _text.Length > 0 || SawToolCall;
@@ -20,8 +21,15 @@ internal sealed class StreamText
 
     public UsageDetails? Usage => _usage;
 
+    /// <summary>Gets the usage the current provider's stream reported (what that provider bills).</summary>
+    public UsageDetails? ProviderUsage => _providerUsage;
+
     /// <summary>Starts reading a new provider stream: the terminal-event check applies to each provider's stream on its own.</summary>
-    public void BeginProviderStream() => SawFinishReason = false;
+    public void BeginProviderStream()
+    {
+        SawFinishReason = false;
+        _providerUsage = null;
+    }
 
     public void Observe(ChatResponseUpdate update)
     {
@@ -48,6 +56,7 @@ internal sealed class StreamText
                     }
 
                     _usage.Add(u.Details);
+                    (_providerUsage ??= new UsageDetails()).Add(u.Details);
                     break;
             }
         }

@@ -108,7 +108,7 @@ public sealed class MetricsSnapshotTests
         var aggregator = new MetricsAggregator(time, TimeSpan.FromMinutes(5));
         var provider = new RoutedProvider(new ProviderOptions { Name = "a", Model = "m" }, 0, FakeChatClient.Answering("a"), false, null!, null!, 1,
             TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        var request = new RequestState([new ChatMessage(ChatRole.User, "x")], null, "id", time.GetTimestamp(), TimeSpan.FromSeconds(1), default);
+        var request = new RequestState([new ChatMessage(ChatRole.User, "x")], null, "id", default, time.GetTimestamp(), TimeSpan.FromSeconds(1), default);
         var usage = new UsageDetails { InputTokenCount = 1, OutputTokenCount = 2 };
         var e = new AttemptSucceeded(request, provider, 1, TimeSpan.FromMilliseconds(12), usage);
         Done(aggregator.OnAttemptSucceededAsync(e, default)); // first attempt: the provider's fixed-size counters are created

@@ -62,7 +62,7 @@ public sealed class ModelDeprecationsTests
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
         var options = new FlexiAIOptions();
-        foreach (var builtIn in ProviderFactory.BuiltIn)
+        foreach (var builtIn in ProviderFactory.BuiltIn.Where(f => f.ExampleModel is not null))
         {
             options.Providers.Add(new ProviderOptions { Name = builtIn.Type, Model = builtIn.ExampleModel!, ChatClient = new FakeChatClient(builtIn.Type) });
         }

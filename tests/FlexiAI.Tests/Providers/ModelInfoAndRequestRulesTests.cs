@@ -9,14 +9,14 @@ public sealed class ModelInfoAndRequestRulesTests
     [Theory]
     [InlineData("openai", "gpt-5.4-mini", 400_000, 128_000)]
     [InlineData("openai", "gpt-5.4", 1_050_000, 128_000)]
-    [InlineData("openai", "gpt-4.1-mini", 1_047_576, 32_768)]
+    [InlineData("openai", "gpt-4.1-mini", 1_000_000, 32_768)] // context window from the shipped pricing table (genai-prices)
     [InlineData("openai", "gpt-4o", 128_000, 16_384)]
     [InlineData("anthropic", "claude-sonnet-5-5", 1_000_000, 128_000)]
     [InlineData("anthropic", "claude-opus-4-5-20251101", 200_000, 64_000)]
-    [InlineData("anthropic", "claude-sonnet-4-5", 1_000_000, 64_000)]
+    [InlineData("anthropic", "claude-sonnet-4-5", 200_000, 64_000)] // the pricing table: the 1M beta was retired
     [InlineData("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192)]
-    [InlineData("vertexai", "gemini-3.5-flash", 1_048_576, 65_536)]
-    [InlineData("vertexai", "gemini-2.0-flash", 1_048_576, 8_192)]
+    [InlineData("vertexai", "gemini-3.5-flash", 1_000_000, 65_536)]
+    [InlineData("vertexai", "gemini-2.0-flash", 1_000_000, 8_192)]
     [InlineData("vertexai", "gemini-2.5-pro", 1_048_576, 65_536)]
     public void Known_models_are_described_by_their_providers_adapter(string type, string model, int context, int maxOutput)
     {
@@ -30,7 +30,7 @@ public sealed class ModelInfoAndRequestRulesTests
     }
 
     [Theory]
-    [InlineData("openai", "gpt-5.5")]
+    [InlineData("openai", "gpt-9.9-unknown")]
     [InlineData("openai", "claude-sonnet-5-5")]
     [InlineData("anthropic", "gpt-5.4-mini")]
     [InlineData("vertexai", "gemini-3.9-flash")]

@@ -66,5 +66,6 @@ internal static class AnthropicModels
             ("claude-instant-1.1", Claude1EndOfLife, null),
             ("claude-instant-1.1-100k", Claude1EndOfLife, null),
             ("claude-instant-1.2", Claude1EndOfLife, null),
-        ]);
+        ],
+        ProviderTypes.Anthropic);
 }

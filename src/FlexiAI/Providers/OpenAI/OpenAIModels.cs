@@ -24,5 +24,6 @@ internal static class OpenAIModels
             ("o3", 200_000, 100_000),
             ("o4-mini", 200_000, 100_000),
         ],
-        []);
+        [],
+        ProviderTypes.OpenAI);
 }

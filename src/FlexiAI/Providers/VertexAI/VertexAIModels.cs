@@ -20,5 +20,6 @@ internal static class VertexAIModels
             ("gemini-2.0", 1_048_576, 8_192),
             ("gemini-1.5", 1_048_576, 8_192),
         ],
-        []);
+        [],
+        ProviderTypes.VertexAI);
 }

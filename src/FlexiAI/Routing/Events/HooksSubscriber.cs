@@ -50,6 +50,7 @@ internal sealed class HooksSubscriber(FlexiAIHooks hooks, TimeProvider time, ILo
             Options = e.Request.Options,
             Response = e.Response,
             Route = e.Route,
+            Cost = e.Route.Cost,
         }, cancellationToken);
     }
 

@@ -23,9 +23,9 @@ internal readonly record struct AttemptStarted(RequestState Request, RoutedProvi
 }
 
 /// <summary>
-/// An attempt succeeded (for streams: the stream completed with its terminal event). <see cref="Usage"/> is the response's token
-/// usage, <see cref="ResponseModel"/> the model the provider reported (null when it reported none), <see cref="TimeToFirstToken"/>
-/// for streams the time from the attempt's start to its first update.
+/// An attempt succeeded (for streams: the stream completed with its terminal event). <see cref="Usage"/> is the token usage this
+/// provider reported for this attempt (what it billed), <see cref="ResponseModel"/> the model the provider reported (null when it
+/// reported none), <see cref="TimeToFirstToken"/> for streams the time from the attempt's start to its first update.
 /// </summary>
 internal readonly record struct AttemptSucceeded(RequestState Request, RoutedProvider Provider, int Attempt, TimeSpan Latency, UsageDetails? Usage = null, string? ResponseModel = null, TimeSpan? TimeToFirstToken = null) : IRequestEvent<AttemptSucceeded>
 {
@@ -34,8 +34,8 @@ internal readonly record struct AttemptSucceeded(RequestState Request, RoutedPro
     public static ValueTask DeliverAsync(RequestEventSubscriber subscriber, AttemptSucceeded e, CancellationToken cancellationToken) => subscriber.OnAttemptSucceededAsync(e, cancellationToken);
 }
 
-/// <summary>An attempt failed; <see cref="Decision"/> says what the loop does next.</summary>
-internal readonly record struct AttemptFailed(RequestState Request, RoutedProvider Provider, ProviderException Error, TimeSpan Latency, AttemptOutcome Outcome, AttemptDecision Decision, TimeSpan RetryAfterCap) : IRequestEvent<AttemptFailed>
+/// <summary>An attempt failed; <see cref="Decision"/> says what the loop does next; <see cref="Usage"/> is what the provider reported before failing (a cut stream), when anything.</summary>
+internal readonly record struct AttemptFailed(RequestState Request, RoutedProvider Provider, ProviderException Error, TimeSpan Latency, AttemptOutcome Outcome, AttemptDecision Decision, TimeSpan RetryAfterCap, UsageDetails? Usage = null) : IRequestEvent<AttemptFailed>
 {
     public static RequestEventKinds Kind => RequestEventKinds.AttemptFailed;
 
