@@ -51,7 +51,7 @@ internal sealed class BudgetTracker
             long spent;
             try
             {
-                spent = await _store.GetAsync(period.Key, cancellationToken).ConfigureAwait(false);
+                spent = await Bounded(_store.GetAsync(period.Key, cancellationToken), cancellationToken).ConfigureAwait(false);
                 StoreAnswered();
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -70,6 +70,12 @@ internal sealed class BudgetTracker
 
         return Admission.Allow;
     }
+
+    /// <summary>The bound on one budget-store call (as for the breaker's store): a store that hangs fails open like one that throws.</summary>
+    internal static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(1);
+
+    private ValueTask<long> Bounded(ValueTask<long> call, CancellationToken cancellationToken) =>
+        call.IsCompleted ? call : new(call.AsTask().WaitAsync(StoreTimeout, _owner.Time, cancellationToken));
 
     /// <summary>Adds an attempt's actual cost to every budget it falls under; raises a soft-limit warning once per period.</summary>
     public async ValueTask RecordAsync(string provider, string? tag, long pico, CancellationToken cancellationToken)
@@ -92,7 +98,7 @@ internal sealed class BudgetTracker
             long total;
             try
             {
-                total = await _store.AddAsync(period.Key, micro, period.ResetsAt, CancellationToken.None).ConfigureAwait(false);
+                total = await Bounded(_store.AddAsync(period.Key, micro, period.ResetsAt, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
                 StoreAnswered();
             }
 #pragma warning disable CA1031 // A failing store never fails a request.

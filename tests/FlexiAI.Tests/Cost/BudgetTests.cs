@@ -32,6 +32,36 @@ public sealed class BudgetTests(EmulatedProvidersFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_budget_store_that_hangs_fails_open_after_the_store_timeout_and_the_request_is_answered()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var options = fixture.Options("openai");
+        options.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Global, Period = BudgetPeriod.Day, Limit = 100m });
+        options.Cost.BudgetStore = new HangingBudgetStore();
+        using var client = EmulatedProvidersFixture.Client(options, time);
+
+        var pending = client.GetResponseAsync("hello", cancellationToken: Token);
+        Assert.False(pending.IsCompleted); // admission waits for the store, bounded by the store timeout on the client's clock
+        for (var i = 0; i < 50 && !pending.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(pending, Task.Delay(50, Token));
+        }
+
+        Assert.True(pending.IsCompleted, "a hung budget store held the request: store calls must be bounded and fail open");
+        var response = await pending;
+        Assert.Equal("openai", response.GetRoute().Provider);
+        Assert.Equal(1, fixture.Host["openai"].Journal.Count);
+    }
+
+    private sealed class HangingBudgetStore : IBudgetStore
+    {
+        public ValueTask<long> GetAsync(string key, CancellationToken cancellationToken) => new(new TaskCompletionSource<long>().Task);
+
+        public ValueTask<long> AddAsync(string key, long microDollars, DateTimeOffset? expiresAt, CancellationToken cancellationToken) => new(new TaskCompletionSource<long>().Task);
+    }
+
+    [Fact]
     public async Task When_every_provider_is_over_budget_the_request_fails_before_any_call()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
