@@ -35,6 +35,21 @@ public sealed class MetricsEndToEndTests(EmulatedProvidersFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_cost_counter_adds_what_each_answered_request_cost_by_provider_and_model()
+    {
+        using var client = EmulatedProvidersFixture.Client(fixture.Options("openai", "anthropic"));
+        using var metrics = new MeterCollector(client.Instruments.Meter);
+
+        var first = await client.GetResponseAsync("hello", cancellationToken: Token);
+        var second = await client.GetResponseAsync("hello again", cancellationToken: Token);
+
+        var expected = (double)(first.GetRoute().Cost!.Total + second.GetRoute().Cost!.Total);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, metrics.Sum("flexiai.cost", ("flexiai.provider", "openai"), ("gen_ai.request.model", first.GetRoute().Model!)), 9);
+        Assert.Equal(2, metrics.Count("flexiai.cost"));
+    }
+
+    [Fact]
     public async Task Every_instrument_matches_the_emulator_journal_exactly()
     {
         var (client, time) = Scenario();
