@@ -45,9 +45,6 @@ internal sealed class RequestState
 
     public string CorrelationId => _correlationId ??= _traceId.ToHexString();
 
-    /// <summary>The id's source, for a route report that formats it only when read.</summary>
-    public (string? Given, ActivityTraceId TraceId) CorrelationSource => (_correlationId, _traceId);
-
     /// <summary>Gets when the request started, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long StartTimestamp { get; }
 
@@ -55,9 +52,6 @@ internal sealed class RequestState
     public TimeSpan RequestTimeout { get; }
 
     /// <summary>Gets every attempt so far, in order, skips included.</summary>
-    /// <summary>The attempts so far, in order (a copy; use <see cref="AddAttempt"/> to add).</summary>
-    public IReadOnlyList<RouteAttempt> Attempts => AttemptsArray();
-
     /// <summary>How many attempts (and skips) the route has so far.</summary>
     public int AttemptCount => _attempts?.Count ?? (_firstAttempt is null ? 0 : 1);
 
