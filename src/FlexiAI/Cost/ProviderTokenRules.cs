@@ -8,9 +8,9 @@ internal static class ProviderTokenRules
 {
     public static (TokenCountMethod Method, bool ReasoningOutsideOutput) For(string providerType) => providerType switch
     {
-        ProviderTypes.OpenAI => (TokenCountMethod.O200k, false),
+        ProviderTypes.OpenAI or ProviderTypes.AzureOpenAI => (TokenCountMethod.O200k, false),
         ProviderTypes.Anthropic => (TokenCountMethod.Approximation, false),
-        ProviderTypes.VertexAI => (TokenCountMethod.Approximation, true),
+        ProviderTypes.VertexAI or ProviderTypes.Gemini => (TokenCountMethod.Approximation, true),
         _ => (TokenCountMethod.Approximation, false),
     };
 }

@@ -69,6 +69,15 @@ public sealed partial class PricingTableTests
         Assert.Contains("data_date", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("openai", TokenCountMethod.O200k, false)]
+    [InlineData("azure_openai", TokenCountMethod.O200k, false)]
+    [InlineData("vertexai", TokenCountMethod.Approximation, true)]
+    [InlineData("gemini", TokenCountMethod.Approximation, true)]
+    [InlineData("anthropic", TokenCountMethod.Approximation, false)]
+    public void Provider_types_on_the_same_wire_share_token_rules(string type, TokenCountMethod method, bool reasoningOutsideOutput) =>
+        Assert.Equal((method, reasoningOutsideOutput), ProviderTokenRules.For(type));
+
     [Fact]
     public void Every_model_named_in_the_readme_docs_samples_and_defaults_is_priced()
     {
