@@ -25,41 +25,60 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
 
     public void Record(ProviderPricing provider, string? tag, long pico, DateTimeOffset now)
     {
+        var utc = now.UtcDateTime;
         _sinceStart.Add(provider, tag, pico, maxTags);
-        Current(ref _today, DayId(now), DayStart(now)).Add(provider, tag, pico, maxTags);
-        Current(ref _month, MonthId(now), MonthStart(now)).Add(provider, tag, pico, maxTags);
+        Current(ref _today, utc.Date.Ticks, utc, Day).Add(provider, tag, pico, maxTags);
+        Current(ref _month, MonthId(utc), utc, Month).Add(provider, tag, pico, maxTags);
         Recorded?.Invoke(new CostRecord(provider.Provider, provider.Model, tag, pico));
     }
 
     public void RecordUnpriced()
     {
-        var now = time.GetUtcNow();
+        var utc = time.GetUtcNow().UtcDateTime;
         Interlocked.Increment(ref _sinceStart.Unpriced);
-        Interlocked.Increment(ref Current(ref _today, DayId(now), DayStart(now)).Unpriced);
-        Interlocked.Increment(ref Current(ref _month, MonthId(now), MonthStart(now)).Unpriced);
+        Interlocked.Increment(ref Current(ref _today, utc.Date.Ticks, utc, Day).Unpriced);
+        Interlocked.Increment(ref Current(ref _month, MonthId(utc), utc, Month).Unpriced);
     }
 
     public CostReport Report(CostPeriod period)
     {
         var now = time.GetUtcNow();
+        var utc = now.UtcDateTime;
         var bucket = period switch
         {
-            CostPeriod.Today => Current(ref _today, DayId(now), DayStart(now)),
-            CostPeriod.ThisMonth => Current(ref _month, MonthId(now), MonthStart(now)),
+            CostPeriod.Today => Current(ref _today, utc.Date.Ticks, utc, Day),
+            CostPeriod.ThisMonth => Current(ref _month, MonthId(utc), utc, Month),
             _ => _sinceStart,
         };
         var byProvider = new Dictionary<string, long>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, box) in bucket.Providers)
+        long total = 0, requests = 0;
+        foreach (var (key, cell) in bucket.Providers)
         {
             var pricing = (ProviderPricing)key;
-            var value = Volatile.Read(ref box.Value);
+            var value = Volatile.Read(ref cell.Pico);
+            total += value;
+            requests += Volatile.Read(ref cell.Requests);
             byProvider[pricing.Provider] = byProvider.GetValueOrDefault(pricing.Provider) + value;
             byModel[pricing.Model] = byModel.GetValueOrDefault(pricing.Model) + value;
         }
 
-        var byTag = bucket.Tags.ToDictionary(p => p.Key, p => Usd(Volatile.Read(ref p.Value.Value)), StringComparer.Ordinal);
-        return new CostReport(period, bucket.Start, now, Usd(Volatile.Read(ref bucket.Total)), Volatile.Read(ref bucket.Requests), Volatile.Read(ref bucket.Unpriced),
+        // Untagged spending is not kept apart on the request path: it is what the tags do not account for.
+        var byTag = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        long tagged = 0;
+        foreach (var (tag, box) in bucket.Tags)
+        {
+            var value = Volatile.Read(ref box.Value);
+            tagged += value;
+            byTag[tag] = Usd(value);
+        }
+
+        if (total - tagged is > 0 and var untagged)
+        {
+            byTag[NoTag] = byTag.GetValueOrDefault(NoTag) + Usd(untagged);
+        }
+
+        return new CostReport(period, bucket.Start, now, Usd(total), requests, Volatile.Read(ref bucket.Unpriced),
             byProvider.ToDictionary(p => p.Key, p => Usd(p.Value), StringComparer.Ordinal),
             byModel.ToDictionary(p => p.Key, p => Usd(p.Value), StringComparer.Ordinal),
             byTag);
@@ -67,7 +86,7 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
 
     private static decimal Usd(long pico) => pico / 1_000_000_000_000m;
 
-    private static Bucket Current(ref Bucket field, long id, DateTimeOffset start)
+    private static Bucket Current(ref Bucket field, long id, DateTime utc, Func<DateTime, DateTimeOffset> start)
     {
         var bucket = Volatile.Read(ref field);
         if (bucket.Id == id)
@@ -75,44 +94,59 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
             return bucket;
         }
 
-        var next = new Bucket(start, id);
+        var next = new Bucket(start(utc), id);
         var seen = Interlocked.CompareExchange(ref field, next, bucket);
         return ReferenceEquals(seen, bucket) ? next : seen;
     }
 
     private static long DayId(DateTimeOffset now) => now.UtcDateTime.Date.Ticks;
 
-    private static DateTimeOffset DayStart(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+    private static DateTimeOffset DayStart(DateTimeOffset now) => Day(now.UtcDateTime);
 
-    private static long MonthId(DateTimeOffset now) => (now.UtcDateTime.Year * 12) + now.UtcDateTime.Month;
+    private static DateTimeOffset Day(DateTime utc) => new(utc.Date, TimeSpan.Zero);
 
-    private static DateTimeOffset MonthStart(DateTimeOffset now) => new(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+    private static long MonthId(DateTimeOffset now) => MonthId(now.UtcDateTime);
+
+    private static long MonthId(DateTime utc) => (utc.Year * 12) + utc.Month;
+
+    private static DateTimeOffset MonthStart(DateTimeOffset now) => Month(now.UtcDateTime);
+
+    private static DateTimeOffset Month(DateTime utc) => new(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>One provider's spending in one period.</summary>
+    private sealed class Cell
+    {
+        public long Pico;
+        public long Requests;
+    }
 
     private sealed class Bucket(DateTimeOffset start, long id)
     {
         public readonly DateTimeOffset Start = start;
         public readonly long Id = id;
-        public readonly ConcurrentDictionary<object, StrongBox<long>> Providers = new(ReferenceEqualityComparer.Instance);
+        public readonly ConcurrentDictionary<object, Cell> Providers = new(ReferenceEqualityComparer.Instance);
         public readonly ConcurrentDictionary<string, StrongBox<long>> Tags = new(StringComparer.Ordinal);
-        public long Total;
-        public long Requests;
         public long Unpriced;
         private int _tags;
 
+        /// <summary>Adds one priced request: two atomic adds on the provider's cell, and two more only for a tagged request.</summary>
         public void Add(ProviderPricing provider, string? tag, long pico, int maxTags)
         {
-            Interlocked.Add(ref Total, pico);
-            Interlocked.Increment(ref Requests);
-            if (!Providers.TryGetValue(provider, out var box))
+            if (!Providers.TryGetValue(provider, out var cell))
             {
-                box = Providers.GetOrAdd(provider, static _ => new StrongBox<long>());
+                cell = Providers.GetOrAdd(provider, static _ => new Cell());
             }
 
-            Interlocked.Add(ref box.Value, pico);
-            var key = tag ?? NoTag;
-            if (!Tags.TryGetValue(key, out var tagBox))
+            Interlocked.Add(ref cell.Pico, pico);
+            Interlocked.Increment(ref cell.Requests);
+            if (tag is null)
             {
-                tagBox = TagBox(key, maxTags);
+                return;
+            }
+
+            if (!Tags.TryGetValue(tag, out var tagBox))
+            {
+                tagBox = TagBox(tag, maxTags);
             }
 
             Interlocked.Add(ref tagBox.Value, pico);
