@@ -29,9 +29,11 @@ switch (args.Length > 0 ? args[0] : null)
         // loopback-loop VARIANT [requests=60000] [--provider openai|anthropic]: one ladder step in a loop, to profile from outside
         return await LoopbackPaired.RunLoopAsync(args.Length > 1 ? args[1] : "FlexiAI", Arg(args, 2, 60_000), Provider(args));
     case "chaos":
-        // chaos [requests per run=4000] [concurrency=256] [--mode off|consecutive|ratio|panic|reliable|balanced]: availability by breaker mode (issue 14)
+        // chaos [requests per run=4000] [concurrency=256] [--mode off|consecutive|ratio|panic|reliable|balanced]
+        //       [--scenario flaky|one-dead|recovery|failover-latency]: availability by breaker mode (issue 14)
         return await AvailabilityChaos.RunAsync(Arg(args, 1, 4000), Arg(args, 2, 256),
-            Array.IndexOf(args, "--mode") is var m and >= 0 && m + 1 < args.Length ? args[m + 1] : null);
+            Array.IndexOf(args, "--mode") is var m and >= 0 && m + 1 < args.Length ? args[m + 1] : null,
+            Array.IndexOf(args, "--scenario") is var sc and >= 0 && sc + 1 < args.Length ? args[sc + 1] : null);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
         return 0;

@@ -6,7 +6,7 @@ namespace FlexiAI.Reliability;
 
 /// <summary>
 /// The test binary's entry point: runs the tests (as xUnit's generated entry point would), or one of the long commands:
-/// <c>chaos [requests] [concurrency]</c>, <c>fuzz [seconds]</c>, <c>docs</c> (regenerate docs/reliability.md's matrix).
+/// <c>chaos [requests] [concurrency]</c>, <c>matrix [breaker mode|all]</c> (the fault matrix under each breaker mode), <c>fuzz [seconds]</c>, <c>docs</c> (regenerate docs/reliability.md's matrix).
 /// </summary>
 public static class Program
 {
@@ -16,6 +16,8 @@ public static class Program
         {
             case "chaos":
                 return await ChaosCommand.RunAsync(args[1..]);
+            case "matrix":
+                return await MatrixCommand.RunAsync(args[1..]);
             case "fuzz":
                 return await FuzzCommand.RunAsync(args[1..]);
             case "docs":

@@ -14,7 +14,9 @@ internal sealed partial class OptionsBinder
         ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost"];
 
     private static readonly string[] ProviderKeys =
-        ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
+        ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config", "circuit_breaker"];
+
+    private static readonly string[] ProviderCircuitBreakerKeys = ["mode", "failure_threshold", "recovery_timeout", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request"];
 
     private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
@@ -185,6 +187,9 @@ internal sealed partial class OptionsBinder
                 case "enabled":
                     Boolean(child, $"{path}.enabled", v => provider.Enabled = v);
                     break;
+                case "circuitbreaker":
+                    BindProviderCircuitBreaker(child, provider.CircuitBreaker ??= new ProviderCircuitBreakerOptions(), $"{path}.circuit_breaker");
+                    break;
                 default:
                     if (!BindProviderTuning(child, key, provider, path))
                     {
@@ -325,6 +330,53 @@ internal sealed partial class OptionsBinder
                     break;
                 default:
                     Unknown(child, $"circuit_breaker.{child.Key}", CircuitBreakerKeys);
+                    break;
+            }
+        }
+    }
+
+    private void BindProviderCircuitBreaker(IConfigurationSection section, ProviderCircuitBreakerOptions options, string path)
+    {
+        foreach (var child in Children(section, path))
+        {
+            switch (ConfigurationText.Normalize(child.Key))
+            {
+                case "mode":
+                    Text(child, $"{path}.mode", v =>
+                    {
+                        if (ConfigurationText.TryParseEnum<CircuitBreakerMode>(v, out var mode))
+                        {
+                            options.Mode = mode;
+                        }
+                        else
+                        {
+                            Error(child, $"{path}.mode", $"'{v}' is not a breaker mode. Use consecutive or ratio.");
+                        }
+                    });
+                    break;
+                case "failurethreshold":
+                    Integer(child, $"{path}.failure_threshold", v => options.FailureThreshold = v);
+                    break;
+                case "recoverytimeout":
+                    Duration(child, $"{path}.recovery_timeout", allowInfinite: false, v => options.RecoveryTimeout = v);
+                    break;
+                case "failureratio":
+                    Number(child, $"{path}.failure_ratio", v => options.FailureRatio = v);
+                    break;
+                case "minimumthroughput":
+                    Integer(child, $"{path}.minimum_throughput", v => options.MinimumThroughput = v);
+                    break;
+                case "samplingduration":
+                    Duration(child, $"{path}.sampling_duration", allowInfinite: false, v => options.SamplingDuration = v);
+                    break;
+                case "countperrequest":
+                    Boolean(child, $"{path}.count_per_request", v => options.CountPerRequest = v);
+                    break;
+                case "allopen" or "maxopenfraction" or "expectedexception" or "expectedexceptions" or "storetimeout" or "storerefreshinterval":
+                    Error(child, $"{path}.{child.Key}", $"'{child.Key}' applies to every provider at once and cannot be set per provider; move it to the top-level \"circuit_breaker\" section. Per provider: {string.Join(", ", ProviderCircuitBreakerKeys)}.");
+                    break;
+                default:
+                    Unknown(child, $"{path}.{child.Key}", ProviderCircuitBreakerKeys);
                     break;
             }
         }
@@ -476,7 +528,7 @@ internal sealed partial class OptionsBinder
         }
     }
 
-    private IEnumerable<IConfigurationSection> Children(IConfigurationSection section, string path)
+    private List<IConfigurationSection> Children(IConfigurationSection section, string path)
     {
         if (section.Value is { Length: > 0 } && !section.GetChildren().Any())
         {
@@ -484,7 +536,15 @@ internal sealed partial class OptionsBinder
             return [];
         }
 
-        return section.GetChildren();
+        var children = section.GetChildren().ToList();
+        if (children.Count > 0 && children.TrueForAll(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            // A JSON array binds as children "0", "1", …: one error at the section, not one "unknown setting" per element.
+            Error(section, path, "expected a section ({ … }), found a list ([ … ]); write its settings as named members ({ \"setting\": value, … }).");
+            return [];
+        }
+
+        return children;
     }
 
     private static IEnumerable<string> List(IConfigurationSection section)

@@ -146,6 +146,11 @@ internal static class OptionsJsonWriter
             w.WriteBoolean("enabled", false);
         }
 
+        if (p.CircuitBreaker is { IsEmpty: false } breaker)
+        {
+            WriteBreakerOverrides(w, breaker);
+        }
+
         w.WriteStartObject("config");
         foreach (var (key, value) in p.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -154,6 +159,47 @@ internal static class OptionsJsonWriter
         }
 
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteBreakerOverrides(Utf8JsonWriter w, ProviderCircuitBreakerOptions breaker)
+    {
+        w.WriteStartObject("circuit_breaker");
+        if (breaker.Mode is { } mode)
+        {
+            w.WriteString("mode", ConfigurationText.ToSnakeCase(mode.ToString()));
+        }
+
+        if (breaker.FailureThreshold is { } threshold)
+        {
+            w.WriteNumber("failure_threshold", threshold);
+        }
+
+        if (breaker.RecoveryTimeout is { } recovery)
+        {
+            Duration(w, "recovery_timeout", recovery);
+        }
+
+        if (breaker.FailureRatio is { } ratio)
+        {
+            w.WriteNumber("failure_ratio", ratio);
+        }
+
+        if (breaker.MinimumThroughput is { } minimum)
+        {
+            w.WriteNumber("minimum_throughput", minimum);
+        }
+
+        if (breaker.SamplingDuration is { } sampling)
+        {
+            Duration(w, "sampling_duration", sampling);
+        }
+
+        if (breaker.CountPerRequest is { } perRequest)
+        {
+            w.WriteBoolean("count_per_request", perRequest);
+        }
+
         w.WriteEndObject();
     }
 

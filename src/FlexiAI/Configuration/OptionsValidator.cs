@@ -124,6 +124,11 @@ internal static class OptionsValidator
                 errors.Add(new($"{path}.max_retries", $"must be between 0 and {(MaxAttemptsLimit - 1).ToString(CultureInfo.InvariantCulture)}; got {provider.MaxRetries.Value.ToString(CultureInfo.InvariantCulture)}."));
             }
 
+            if (provider.CircuitBreaker is { } breaker)
+            {
+                ValidateBreakerShape($"{path}.circuit_breaker", breaker.FailureThreshold, breaker.RecoveryTimeout, breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, errors);
+            }
+
             if (provider.BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
             {
                 errors.Add(new($"{path}.base_url", "is not an absolute http(s) URL; write e.g. \"https://api.openai.com/v1\"."));
@@ -138,12 +143,7 @@ internal static class OptionsValidator
 
     private static void ValidateCircuitBreaker(CircuitBreakerOptions breaker, List<ConfigurationError> errors)
     {
-        if (breaker.FailureThreshold < 1)
-        {
-            errors.Add(new("circuit_breaker.failure_threshold", $"must be 1 or more (consecutive failures that open a breaker); got {breaker.FailureThreshold.ToString(CultureInfo.InvariantCulture)}."));
-        }
-
-        Duration(errors, "circuit_breaker.recovery_timeout", breaker.RecoveryTimeout, "a positive duration (how long a breaker stays open before a probe)", allowZero: false, allowInfinite: false);
+        ValidateBreakerShape("circuit_breaker", breaker.FailureThreshold, breaker.RecoveryTimeout, breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, errors);
 
         if (breaker.StoreTimeout <= TimeSpan.Zero || breaker.StoreTimeout > MaxStoreDuration)
         {
@@ -153,21 +153,6 @@ internal static class OptionsValidator
         if (breaker.StoreRefreshInterval <= TimeSpan.Zero || breaker.StoreRefreshInterval > MaxStoreDuration)
         {
             errors.Add(new("circuit_breaker.store_refresh_interval", $"must be a duration between 0.001 and 3600 seconds (how often a breaker re-reads a state store that cannot push changes); got {Describe(breaker.StoreRefreshInterval)}."));
-        }
-
-        if (!double.IsFinite(breaker.FailureRatio) || breaker.FailureRatio <= 0 || breaker.FailureRatio > 1)
-        {
-            errors.Add(new("circuit_breaker.failure_ratio", $"must be above 0 and at most 1 (the share of failed calls in the window that opens a breaker, e.g. 0.5); got {breaker.FailureRatio.ToString(CultureInfo.InvariantCulture)}."));
-        }
-
-        if (breaker.MinimumThroughput < 1)
-        {
-            errors.Add(new("circuit_breaker.minimum_throughput", $"must be 1 or more (calls the window must hold before its failure ratio is judged, e.g. 20); got {breaker.MinimumThroughput.ToString(CultureInfo.InvariantCulture)}."));
-        }
-
-        if (breaker.SamplingDuration < MinSamplingDuration || breaker.SamplingDuration > MaxStoreDuration)
-        {
-            errors.Add(new("circuit_breaker.sampling_duration", $"must be a duration between 0.01 and 3600 seconds (how far back the failure-ratio window looks, e.g. \"30s\"); got {Describe(breaker.SamplingDuration)}."));
         }
 
         if (!double.IsFinite(breaker.MaxOpenFraction) || breaker.MaxOpenFraction <= 0 || breaker.MaxOpenFraction > 1)
@@ -184,6 +169,35 @@ internal static class OptionsValidator
                     $"circuit_breaker.expected_exception[{i.ToString(CultureInfo.InvariantCulture)}]",
                     $"'{name}' is not a known exception or error category. Use one of {string.Join(", ", LegacyExpectedExceptions.ValidNames)}.{ConfigurationText.DidYouMean(name, LegacyExpectedExceptions.ValidNames)}"));
             }
+        }
+    }
+
+    /// <summary>The settings that shape one breaker, client-wide (<c>circuit_breaker</c>) or per provider (<c>providers[i].circuit_breaker</c>); a null value is not set.</summary>
+    private static void ValidateBreakerShape(string path, int? threshold, TimeSpan? recovery, double? ratio, int? minimumThroughput, TimeSpan? sampling, List<ConfigurationError> errors)
+    {
+        if (threshold is < 1)
+        {
+            errors.Add(new($"{path}.failure_threshold", $"must be 1 or more (consecutive failures that open a breaker); got {threshold.Value.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (recovery is { } recoveryTimeout)
+        {
+            Duration(errors, $"{path}.recovery_timeout", recoveryTimeout, "a positive duration (how long a breaker stays open before a probe)", allowZero: false, allowInfinite: false);
+        }
+
+        if (ratio is { } failureRatio && (!double.IsFinite(failureRatio) || failureRatio <= 0 || failureRatio > 1))
+        {
+            errors.Add(new($"{path}.failure_ratio", $"must be above 0 and at most 1 (the share of failed calls in the window that opens a breaker, e.g. 0.5); got {failureRatio.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (minimumThroughput is < 1)
+        {
+            errors.Add(new($"{path}.minimum_throughput", $"must be 1 or more (calls the window must hold before its failure ratio is judged, e.g. 20); got {minimumThroughput.Value.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (sampling is { } samplingDuration && (samplingDuration < MinSamplingDuration || samplingDuration > MaxStoreDuration))
+        {
+            errors.Add(new($"{path}.sampling_duration", $"must be a duration between 0.01 and 3600 seconds (how far back the failure-ratio window looks, e.g. \"30s\"); got {Describe(samplingDuration)}."));
         }
     }
 

@@ -43,6 +43,12 @@ public sealed class ProviderOptions
     /// <summary>Gets or sets how many times a failed attempt is retried on this provider; <see langword="null"/> uses <see cref="RetryOptions.MaxAttempts"/> − 1.</summary>
     public int? MaxRetries { get; set; }
 
+    /// <summary>
+    /// Gets or sets this provider's circuit-breaker overrides (mode, thresholds, ratio window, per-request counting), applied
+    /// field by field over <see cref="FlexiAIOptions.CircuitBreaker"/>; <see langword="null"/> (the default) uses the client-wide settings.
+    /// </summary>
+    public ProviderCircuitBreakerOptions? CircuitBreaker { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the provider takes part in routing. Default <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
 
@@ -80,6 +86,7 @@ public sealed class ProviderOptions
             FirstTokenTimeout = FirstTokenTimeout,
             IdleTimeout = IdleTimeout,
             MaxRetries = MaxRetries,
+            CircuitBreaker = CircuitBreaker?.Clone(),
             Enabled = Enabled,
             ChatClient = ChatClient,
             Adapter = Adapter,

@@ -212,6 +212,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             var text = new StreamText();
             ProviderException? interruption = null;
             RoutedProvider? failedProvider = null;
+            var firstNumber = 1;
             while (true)
             {
                 // Open a stream on the first provider (from startAt) that delivers a first update; failures before it are invisible.
@@ -219,7 +220,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 Exception? stop = null;
                 try
                 {
-                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, failedProvider, mayWait: !text.Visible, streaming: true, first: default).ConfigureAwait(false);
+                    opened = await RunAsync(set, state, ordered, request, OpenStream, startAt, failedProvider, mayWait: !text.Visible, streaming: true, first: default, firstNumber).ConfigureAwait(false);
                 }
                 catch (FlexiAIException ex) when (text.Visible && ex is not StreamInterruptedException)
                 {
@@ -302,10 +303,16 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
                 // The stream failed after its first update: record it, then decide by what the caller has already seen.
                 var outcome = text.Visible ? AttemptOutcome.Interrupted : AttemptOutcome.Failed;
-                var failed = await RecordFailureAsync(set, state, provider, attempt.Passes, attempt.Attempt, attempt.Started, failure, attempt.Deadline, outcome).ConfigureAwait(false);
+                var perRequest = !text.Visible && provider.CountPerRequest;
+                var failed = await RecordFailureAsync(set, state, provider, attempt.Passes, attempt.Attempt, attempt.Started, failure, attempt.Deadline, outcome, atGates: !perRequest).ConfigureAwait(false);
                 current = null;
                 await DisposeAsync(attempt).ConfigureAwait(false);
-                var (decision, reason) = DecideMidStream(failed, text, streaming, state);
+                var (decision, reason) = DecideMidStream(failed, text, streaming, set.Options.Retry, state, attempt, othersLeft: attempt.Index < ordered.Length - 1);
+                if (perRequest)
+                {
+                    await TellGatesAsync(state, provider, attempt.Passes, failed, counts: decision.Kind != AttemptDecisionKind.Retry).ConfigureAwait(false);
+                }
+
                 await ReportFailureAsync(set, state, provider, failed, decision, text.ProviderUsage).ConfigureAwait(false);
                 if (decision.Kind == AttemptDecisionKind.Stop)
                 {
@@ -328,7 +335,19 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     }
                 }
 
+                if (decision.Kind == AttemptDecisionKind.Retry)
+                {
+                    // Nothing the caller could see came from this stream (e.g. only a role update): retry the same provider
+                    // with its next attempt number, as for a failure before the first update.
+                    await Task.Delay(decision.Delay, time, state.CallerToken).ConfigureAwait(false);
+                    startAt = attempt.Index;
+                    firstNumber = attempt.Attempt + 1;
+                    failedProvider = null;
+                    continue;
+                }
+
                 startAt = attempt.Index + 1;
+                firstNumber = 1;
                 failedProvider = provider;
             }
         }
@@ -354,7 +373,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Opened<T>?> RunAsync<T>(
         ProviderSet set, RequestState state, RoutedProvider[] ordered, IList<ChatMessage> request, AttemptFunc<T> attempt, int startAt, RoutedProvider? previous, bool mayWait, bool streaming,
-        FirstAttempt<T> first)
+        FirstAttempt<T> first, int firstNumber = 1)
     {
         // The caller may have begun with the first provider already: its admission asked, perhaps its first attempt started.
         var begun = first.Begun;
@@ -399,7 +418,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 }
 
                 previous = provider;
-                for (var number = secondPass ? later![step].Number : 1; ; number++)
+                for (var number = secondPass ? later![step].Number : step == startAt ? firstNumber : 1; ; number++)
                 {
                     var resumed = inFlight is not null;
                     var deadline = inFlight ?? await StartAttemptAsync(state, provider, number, streaming).ConfigureAwait(false);
@@ -439,7 +458,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                     }
 
                     // count_per_request: the gates hear of the failure after the decision, counted only when it is not retried in place.
-                    var perRequest = set.Options.CircuitBreaker.CountPerRequest;
+                    var perRequest = provider.CountPerRequest;
                     var failed = await RecordFailureAsync(set, state, provider, passes, number, started, failure, deadline, AttemptOutcome.Failed, atGates: !perRequest).ConfigureAwait(false);
                     deadline.Dispose();
                     var decision = RetryDecision.Decide(new FailureFacts(
@@ -742,7 +761,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             : default;
 
     /// <summary>What follows a stream's failure after its first update: depends on what the caller has already seen.</summary>
-    private (AttemptDecision Decision, string? Reason) DecideMidStream(RecordedFailure failed, StreamText text, StreamingOptions streaming, RequestState state)
+    private (AttemptDecision Decision, string? Reason) DecideMidStream<T>(RecordedFailure failed, StreamText text, StreamingOptions streaming, RetryOptions retry, RequestState state, Opened<T> attempt, bool othersLeft)
     {
         if (failed.RequestTimedOut || state.Remaining(time) == TimeSpan.Zero)
         {
@@ -751,8 +770,15 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
 
         if (!text.Visible)
         {
-            // Nothing the caller can see yet (e.g. only a role update): fail over invisibly, from the next provider.
-            return failed.Policy.Failover ? (AttemptDecision.Next(), null) : (AttemptDecision.Stop(StopReason.NoFailover), null);
+            // Nothing the caller can see yet (e.g. only a role update): decided exactly as a failure before the first update —
+            // retried on the same provider while its policy and attempts allow, else failed over invisibly. (failover_first's
+            // come-back is not kept across a stream's restart: the stream fails over and does not return to this provider.)
+            var provider = attempt.Provider;
+            var decision = RetryDecision.Decide(new FailureFacts(
+                failed.Policy, failed.Error.IsRetryable, attempt.Attempt, state.Panic ? attempt.Attempt : provider.MaxAttempts, attempt.Passes.IsProbe,
+                provider.Breaker.Snapshot.State == CircuitState.Closed, failed.Error.RetryAfter, retry, random.NextDouble(),
+                state.Remaining(time), failed.RequestTimedOut, othersLeft));
+            return (decision.ComeBack ? AttemptDecision.Next() : decision, null);
         }
 
         if (streaming.MidStreamPolicy != MidStreamPolicy.Continue)

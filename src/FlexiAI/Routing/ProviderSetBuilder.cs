@@ -85,7 +85,8 @@ internal sealed class ProviderSetBuilder(
         {
             var adapter = provider.Adapter ?? factory?.CreateAdapter(provider, context) ?? ProviderAdapter.Generic;
             var attemptTimeout = provider.Timeout ?? options.AttemptTimeout;
-            var breakerOptions = options.CircuitBreaker;
+            // A provider's circuit_breaker section overrides the client-wide settings field by field (issue 14).
+            var breakerOptions = provider.CircuitBreaker is { IsEmpty: false } overrides ? overrides.ApplyTo(options.CircuitBreaker) : options.CircuitBreaker;
             var lease = CircuitBreaker.ProbeLeaseFor(attemptTimeout, breakerOptions.RecoveryTimeout);
             var breaker = new CircuitBreaker(provider.Name, store, time, breakerOptions.FailureThreshold, breakerOptions.RecoveryTimeout, lease,
                 breakerOptions.StoreTimeout, breakerOptions.StoreRefreshInterval, logger,
@@ -95,7 +96,10 @@ internal sealed class ProviderSetBuilder(
             var maxAttempts = provider.MaxRetries is int retries ? retries + 1 : options.Retry.MaxAttempts;
             var firstToken = provider.FirstTokenTimeout ?? options.Streaming.FirstTokenTimeout ?? attemptTimeout;
             var idle = provider.IdleTimeout ?? options.Streaming.IdleTimeout;
-            var routed = new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout, firstToken, idle);
+            var routed = new RoutedProvider(provider, index, client, owns, adapter, breaker, maxAttempts, attemptTimeout, firstToken, idle)
+            {
+                CountPerRequest = breakerOptions.CountPerRequest,
+            };
 
             // The capability gate runs first and holds the breaker's gate (see CapabilityGate for why it precedes the breaker).
             var capabilities = provider.Capabilities ?? adapter.DescribeCapabilities(provider.Model);

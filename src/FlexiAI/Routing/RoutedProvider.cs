@@ -53,6 +53,9 @@ internal sealed class RoutedProvider
 
     public CircuitBreaker Breaker { get; }
 
+    /// <summary>Gets a value indicating whether a request counts once toward this provider's breaker (<c>count_per_request</c>, after the provider's override).</summary>
+    public bool CountPerRequest { get; internal init; }
+
     /// <summary>Gets the admission gates, in order; the first is the capability gate, which holds the breaker's gate as its next step.</summary>
     public AdmissionGate[] Gates { get; internal set; }
 

@@ -11,14 +11,17 @@ public sealed class MatrixRunner(EmulatorHost host, TextSink? canary = null)
     public const string Prompt = "Tell me about the weather in three short sentences";
 
     /// <summary>Runs a cell twice — backup healthy, then the primary alone — and returns every mismatch (empty: the cell holds).</summary>
-    public async Task<IReadOnlyList<string>> CheckAsync(MatrixCell cell)
+    /// <param name="cell">The cell.</param>
+    /// <param name="mode">The breaker mode to run it under; <see langword="null"/> for <see cref="BreakerMode.Consecutive"/>.</param>
+    public async Task<IReadOnlyList<string>> CheckAsync(MatrixCell cell, BreakerMode? mode = null)
     {
+        mode ??= BreakerMode.Consecutive;
         var expected = MatrixExpectation.For(cell);
         var problems = new List<string>();
         foreach (var withBackup in new[] { true, false })
         {
-            var observed = await RunAsync(cell, withBackup).ConfigureAwait(false);
-            Compare(cell, expected, withBackup, observed, problems);
+            var observed = await RunAsync(cell, withBackup, mode).ConfigureAwait(false);
+            Compare(cell, expected, withBackup, observed, problems, mode);
             SuiteSummary.AddRequests(1);
         }
 
@@ -26,7 +29,7 @@ public sealed class MatrixRunner(EmulatorHost host, TextSink? canary = null)
         return problems;
     }
 
-    private async Task<Observed> RunAsync(MatrixCell cell, bool withBackup)
+    private async Task<Observed> RunAsync(MatrixCell cell, bool withBackup, BreakerMode mode)
     {
         foreach (var instance in host.Instances)
         {
@@ -38,7 +41,7 @@ public sealed class MatrixRunner(EmulatorHost host, TextSink? canary = null)
         var options = Emulated.FastOptions();
         options.Retry.MaxAttempts = MatrixTable.MaxAttempts;
         options.Retry.MaxRetryAfter = MatrixTable.MaxRetryAfter;
-        options.CircuitBreaker.FailureThreshold = 100;
+        mode.Apply(options);
         options.Logging.Level = Microsoft.Extensions.Logging.LogLevel.Trace;
         if (cell.Mode == CallMode.StreamContinue)
         {
@@ -112,9 +115,22 @@ public sealed class MatrixRunner(EmulatorHost host, TextSink? canary = null)
         canary?.Add(string.Join("\n", client.GetProviderStatus()));
     }
 
-    private static void Compare(MatrixCell cell, MatrixExpectation expected, bool withBackup, Observed o, List<string> problems)
+    private static void Compare(MatrixCell cell, MatrixExpectation expected, bool withBackup, Observed o, List<string> problems, BreakerMode mode)
     {
-        var phase = withBackup ? "with backup" : "primary alone";
+        var phase = withBackup ? $"with backup, {mode.Name}" : $"primary alone, {mode.Name}";
+
+        // failover_first (docs/routing.md, Retries): a failure that would be retried in place goes to the healthy backup at once
+        // instead — one call to the primary, no wait for its backoff or Retry-After; with the primary alone it is retried as before.
+        var failsOverFirst = withBackup && mode.FailoverFirst && expected.Retried && expected.FailsOver;
+        if (failsOverFirst)
+        {
+            expected = expected with { PrimaryCalls = 1, Retried = false };
+        }
+
+        var minWait = failsOverFirst ? TimeSpan.Zero : cell.Fault.MinWait;
+
+        // A ratio breaker keeps its count in its window while closed; the store's consecutive tally stays 0.
+        var tally = expected.Counts && !mode.Ratio ? expected.PrimaryCalls : 0;
         void Check(bool ok, string what)
         {
             if (!ok)
@@ -127,9 +143,9 @@ public sealed class MatrixRunner(EmulatorHost host, TextSink? canary = null)
         var expectedError = withBackup ? expected.ErrorWithBackup : expected.ErrorWithoutBackup;
         Check(o.PrimaryCalls == expected.PrimaryCalls, $"primary upstream calls: expected {expected.PrimaryCalls}, journal shows {o.PrimaryCalls}");
         Check(o.BackupCalls == (answers ? 1 : 0), $"backup upstream calls: expected {(answers ? 1 : 0)}, journal shows {o.BackupCalls}");
-        Check(o.Status!.ConsecutiveFailures == (expected.Counts ? expected.PrimaryCalls : 0),
-            $"primary breaker tally: expected {(expected.Counts ? expected.PrimaryCalls : 0)} (counts toward breaker: {expected.Counts}), got {o.Status.ConsecutiveFailures}");
-        Check(o.Elapsed >= cell.Fault.MinWait - TimeSpan.FromMilliseconds(20), $"took {o.Elapsed.TotalMilliseconds:F0} ms; the provider's retry hint asked for at least {cell.Fault.MinWait.TotalMilliseconds:F0} ms");
+        Check(o.Status!.ConsecutiveFailures == tally,
+            $"primary breaker tally: expected {tally} (counts toward breaker: {expected.Counts}), got {o.Status.ConsecutiveFailures}");
+        Check(o.Elapsed >= minWait - TimeSpan.FromMilliseconds(20), $"took {o.Elapsed.TotalMilliseconds:F0} ms; the provider's retry hint asked for at least {minWait.TotalMilliseconds:F0} ms");
         if (expectedError is null)
         {
             Check(o.Error is null, $"expected an answer from {cell.Backup}, got {o.Error?.GetType().Name}: {o.Error?.Message}");

@@ -50,26 +50,9 @@ public static class MatrixTable
         new("truncated-stream", "stream ends after 2 chunks without its terminal event", _ => Fault.Truncate(2), StreamOnly, All(ErrorCategory.Network), MidStream: true),
         new("malformed-chunk", "a broken `data:` payload after 2 chunks", _ => Fault.MalformedJson(2), StreamOnly, All(ErrorCategory.ServerError), MidStream: true),
         new("stream-error-event", "the provider's mid-stream overloaded error event after 2 chunks (Anthropic 529, others 503)", kind => Fault.StreamError(2, OverloadedStatus(kind)), StreamOnly, StreamErrorCategory, MidStream: true),
-        new("truncated-before-text", "stream ends before any text, without its terminal event", _ => Fault.Truncate(0), [CallMode.Stream], All(ErrorCategory.Network))
-        {
-            KnownDefect = RoleUpdateNotRetried,
-        },
-        new("stream-error-before-text", "the provider's overloaded error event before any text", kind => Fault.StreamError(0, OverloadedStatus(kind)), [CallMode.Stream], StreamErrorCategory)
-        {
-            KnownDefect = RoleUpdateNotRetried,
-        },
+        new("truncated-before-text", "stream ends before any text, without its terminal event", _ => Fault.Truncate(0), [CallMode.Stream], All(ErrorCategory.Network)),
+        new("stream-error-before-text", "the provider's overloaded error event before any text", kind => Fault.StreamError(0, OverloadedStatus(kind)), [CallMode.Stream], StreamErrorCategory),
     ];
-
-    /// <summary>
-    /// docs/streaming.md: a failure "before any text reached you (e.g. only a role update was seen)" is handled "the same" as one
-    /// before the first update — "FlexiAI retries / fails over exactly as for a non-streaming request". The code
-    /// (FailoverRouter.DecideMidStream, <c>!text.Visible</c>) fails over to the next provider without retrying the same one, so
-    /// OpenAI and Anthropic (whose first update carries only the role) get 1 call where the policy allows 2. Vertex AI's first
-    /// update carries text, so its cut happens before the first update and is retried.
-    /// </summary>
-    private static string? RoleUpdateNotRetried(string kind, CallMode mode) => kind is "openai" or "anthropic"
-        ? "a stream failure after a role-only first update (OpenAI, Anthropic) fails over without the retry docs/streaming.md promises (FailoverRouter.DecideMidStream never retries when no text is visible)"
-        : null;
 
     /// <summary>Every (fault, mode, primary) cell, in the table's order.</summary>
     public static IEnumerable<MatrixCell> Cells() =>

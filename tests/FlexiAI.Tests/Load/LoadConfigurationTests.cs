@@ -74,4 +74,16 @@ public sealed class LoadConfigurationTests
         Assert.Equal((CircuitBreakerMode.Ratio, RetryStrategy.FailoverFirst, false, AllOpenPolicy.Fail),
             (balanced.CircuitBreaker.Mode, balanced.Retry.Strategy, balanced.CircuitBreaker.CountPerRequest, balanced.CircuitBreaker.AllOpen));
     }
+
+    [Theory]
+    [InlineData("retry", "[1, 2]")]
+    [InlineData("circuit_breaker", "[{ \"failure_threshold\": 3 }]")]
+    public void ListWhereASectionBelongs_IsOneErrorAtTheSection(string key, string list)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load($$"""{ "providers": [ {{Provider}} ], "{{key}}": {{list}} }"""));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(key, only.Path);
+        Assert.Contains("found a list", only.Message, StringComparison.Ordinal);
+    }
 }
