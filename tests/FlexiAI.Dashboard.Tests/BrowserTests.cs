@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -79,9 +78,7 @@ public sealed class BrowserTests
         // The outage: two 503s open the primary's breaker; the page shows it within 2 s, without a reload.
         await app.OutageOnPrimaryAsync();
         await app.AskAsync();
-        var watch = Stopwatch.StartNew();
         await Expect(breaker).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 2_000 });
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"the open breaker showed after {watch.Elapsed}");
         await Expect(breaker).ToHaveTextAsync("open");
         await Expect(page.Locator("[data-provider='openai'] .breaker-detail")).ToContainTextAsync("next probe in");
         await Expect(page.Locator("#timeline tbody tr")).ToHaveCountAsync(1);
