@@ -62,6 +62,17 @@ internal static class CliApplication
         emulator.SetAction((result, token) => EmulatorCommand.RunAsync(context, result.GetValue(port), token));
         root.Subcommands.Add(emulator);
 
+        var topUrl = new Option<string?>("--url") { Description = "The URL where an app mapped the dashboard (app.MapFlexiAIDashboard), e.g. http://localhost:5000/flexiai." };
+        var topHeader = new Option<string[]>("--header") { Description = "A request header for --url, \"Name: value\" (repeatable), e.g. the credentials the dashboard requires.", Arity = ArgumentArity.ZeroOrMore };
+        var topOnce = new Option<bool>("--once") { Description = "Print one frame and exit (with --emulate: after one pass of the scenario)." };
+        var topDuration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
+        var topInterval = new Option<double>("--interval") { Description = "Seconds between refreshes (at least 1).", DefaultValueFactory = _ => 1 };
+        var top = new Command("top", "Live view of providers, breakers, latency and cost: from a running app's dashboard (--url) or the failover scenario on the embedded emulator (--emulate).")
+            { topUrl, emulate, topHeader, topOnce, topDuration, topInterval };
+        top.SetAction((result, token) => TopCommand.RunAsync(
+            context, result.GetValue(topUrl), result.GetValue(emulate), result.GetValue(topHeader) ?? [], result.GetValue(topOnce), result.GetValue(topDuration), result.GetValue(topInterval), token));
+        root.Subcommands.Add(top);
+
         return root;
     }
 }
