@@ -28,6 +28,11 @@ switch (args.Length > 0 ? args[0] : null)
     case "loopback-loop":
         // loopback-loop VARIANT [requests=60000] [--provider openai|anthropic]: one ladder step in a loop, to profile from outside
         return await LoopbackPaired.RunLoopAsync(args.Length > 1 ? args[1] : "FlexiAI", Arg(args, 2, 60_000), Provider(args));
+    case "obs-alloc":
+        // obs-alloc [requests per variant=200000] [types shown=40]: where the observed success path's bytes go (issue 11)
+        return await ObservabilityAllocationTrace.RunAsync(Arg(args, 1, 200_000), Arg(args, 2, 40));
+    case "obs-alloc-parts":
+        return ObservabilityAllocationTrace.Parts();
     case "chaos":
         // chaos [requests per run=4000] [concurrency=256] [--mode off|consecutive|ratio|panic|reliable|balanced]: availability by breaker mode (issue 14)
         return await AvailabilityChaos.RunAsync(Arg(args, 1, 4000), Arg(args, 2, 256),

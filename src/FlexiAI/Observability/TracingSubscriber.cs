@@ -12,13 +12,23 @@ namespace FlexiAI;
 /// The request span starts under the caller's ambient activity (e.g. MEAI's <c>OpenTelemetryChatClient</c> span or an
 /// ASP.NET Core request). Attempt spans name the request span as parent explicitly; the request loop makes the running
 /// attempt's span the ambient one while it calls the provider, so the SDK's and HttpClient's spans nest under it.
+/// <para>
+/// Cheap by construction (each tag costs the listener's tag list a node, so defaults are left out): span names are cached per
+/// model and provider, numeric and boolean tag values are pre-boxed, <c>flexiai.streaming</c> and <c>flexiai.failed_over</c> are
+/// set only when true, and <c>flexiai.correlation_id</c> only when it is not the span's own trace id (the request adopts the request
+/// span's trace id as its correlation id when the caller gave none).
+/// </para>
 /// </remarks>
 internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSubscriber
 {
+    private readonly SpanNames _requestNames = new(TelemetryTags.Chat + " ");
+    private readonly SpanNames _attemptNames = new("attempt ");
+
     public override bool Wants(RequestEventKinds kind) => kind switch
     {
         // Spans already started are always ended, even when the last listener left meanwhile.
-        RequestEventKinds.AttemptSucceeded or RequestEventKinds.AttemptFailed or RequestEventKinds.AttemptCancelled or RequestEventKinds.RequestCompleted => true,
+        RequestEventKinds.AttemptSucceeded or RequestEventKinds.AttemptFailed or RequestEventKinds.AttemptCancelled or RequestEventKinds.RequestCompleted
+            or RequestEventKinds.StreamAbandoned => true,
         RequestEventKinds.RequestStarted or RequestEventKinds.AttemptStarted or RequestEventKinds.ProviderSkipped or RequestEventKinds.FailedOver
             or RequestEventKinds.StreamContinued or RequestEventKinds.WaitingForRecovery => source.HasListeners(),
         _ => false,
@@ -26,22 +36,31 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
 
     public override ValueTask OnRequestStartedAsync(RequestStarted e, CancellationToken cancellationToken)
     {
-        var name = e.Model is null ? TelemetryTags.Chat : TelemetryTags.Chat + " " + e.Model;
+        var name = e.Model is null ? TelemetryTags.Chat : _requestNames.For(e.Model);
         var span = source.StartActivity(name, ActivityKind.Client);
         if (span is null)
         {
             return default;
         }
 
+        var request = e.Request;
+        request.AdoptTraceId(span.TraceId);
         if (span.IsAllDataRequested)
         {
             span.SetTag(TelemetryTags.OperationName, TelemetryTags.Chat);
             span.SetTag(TelemetryTags.RequestModel, e.Model);
-            span.SetTag(TelemetryTags.Streaming, e.Streaming);
-            span.SetTag(TelemetryTags.CorrelationId, e.Request.CorrelationId);
+            if (e.Streaming)
+            {
+                span.SetTag(TelemetryTags.Streaming, Boxes.True);
+            }
+
+            if (!request.CorrelationIsTraceId(span.TraceId))
+            {
+                span.SetTag(TelemetryTags.CorrelationId, request.CorrelationId);
+            }
         }
 
-        e.Request.Span = span;
+        request.Span = span;
         return default;
     }
 
@@ -49,7 +68,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
     {
         var request = e.Request;
         var parent = request.Span?.Context ?? default;
-        var span = source.StartActivity("attempt " + e.Provider.Name, ActivityKind.Internal, parent);
+        var span = source.StartActivity(_attemptNames.For(e.Provider.Name), ActivityKind.Internal, parent);
         if (span is null)
         {
             return default;
@@ -60,7 +79,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
             span.SetTag(TelemetryTags.Provider, e.Provider.Name);
             span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
             span.SetTag(TelemetryTags.RequestModel, e.Provider.Model);
-            span.SetTag(TelemetryTags.Attempt, e.Attempt);
+            span.SetTag(TelemetryTags.Attempt, Boxes.Int(e.Attempt));
         }
 
         request.AttemptSpan = span;
@@ -100,7 +119,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
             span.SetTag(TelemetryTags.ErrorType, errorType);
             if (e.Error.StatusCode is { } status)
             {
-                span.SetTag(TelemetryTags.StatusCode, status);
+                span.SetTag(TelemetryTags.StatusCode, Boxes.Int(status));
             }
 
             // The category, not the provider's message: a provider's message may quote the request.
@@ -111,7 +130,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (e.Decision.Kind == AttemptDecisionKind.Retry && request.Span is { } parent)
         {
             var retries = parent.GetTagItem(TelemetryTags.Retries) is int n ? n + 1 : 1;
-            parent.SetTag(TelemetryTags.Retries, retries);
+            parent.SetTag(TelemetryTags.Retries, Boxes.Int(retries));
             parent.AddEvent(new ActivityEvent("flexiai.retry", tags: new ActivityTagsCollection
             {
                 { TelemetryTags.Provider, e.Provider.Name },
@@ -206,8 +225,11 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
             }
         }
 
-        span.SetTag(TelemetryTags.Attempts, tried);
-        span.SetTag(TelemetryTags.FailedOver, route.FailedOver);
+        span.SetTag(TelemetryTags.Attempts, Boxes.Int(tried));
+        if (route.FailedOver)
+        {
+            span.SetTag(TelemetryTags.FailedOver, Boxes.True);
+        }
         if (e.Error is { } error)
         {
             var cancelled = error is OperationCanceledException && request.CallerToken.IsCancellationRequested;
@@ -222,6 +244,31 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         }
 
         span.Dispose();
+        return default;
+    }
+
+    public override ValueTask OnStreamAbandonedAsync(StreamAbandoned e, CancellationToken cancellationToken)
+    {
+        // The caller stopped reading: both spans end here, neither as an error (the caller's choice, not a failure).
+        var request = e.Request;
+        var outcome = e.Cancelled ? TelemetryTags.Cancelled : TelemetryTags.Abandoned;
+        if (request.AttemptSpan is { } attempt)
+        {
+            request.AttemptSpan = null;
+            attempt.SetTag(TelemetryTags.Outcome, outcome);
+            attempt.Dispose();
+        }
+
+        if (request.Span is { } span)
+        {
+            request.Span = null;
+            span.SetTag(TelemetryTags.Provider, e.Provider.Name);
+            span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.SetTag(TelemetryTags.Attempts, Boxes.Int(request.Sent));
+            span.SetTag(TelemetryTags.Outcome, outcome);
+            span.Dispose();
+        }
+
         return default;
     }
 
