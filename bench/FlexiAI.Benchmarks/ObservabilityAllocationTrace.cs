@@ -111,13 +111,21 @@ internal static class ObservabilityAllocationTrace
 
             const int N = 10_000;
             var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < N; i++)
+            var times = new double[50];
+            for (var r = 0; r < times.Length; r++)
             {
-                action();
+                var start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < N / times.Length; i++)
+                {
+                    action();
+                }
+
+                times[r] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / (N / times.Length);
             }
 
             var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / N;
-            Console.WriteLine($"{name}: {bytes} B");
+            Array.Sort(times);
+            Console.WriteLine($"{name}: {bytes} B, median {times[times.Length / 2]:F0} ns");
             return bytes;
         }
 

@@ -16,7 +16,10 @@ public sealed class ObservedClients : IDisposable
     private readonly FlexiAIClient _quiet;
     private readonly FlexiAIClient _listened;
     private readonly FlexiAIClient _metered;
+    private readonly FlexiAIClient _traced;
     private readonly MeterListener _meterOnly;
+    private readonly ActivitySource _bareSource = new("FlexiAI.Benchmarks.BareSpans");
+    private readonly ActivityListener _bareListener;
     private readonly MeterListener _meterListener;
     private readonly ActivityListener _activityListener;
 
@@ -24,8 +27,10 @@ public sealed class ObservedClients : IDisposable
     {
         _quiet = Client(1);
         _listened = Client(1);
+        _traced = Client(1);
         var meter = _listened.Instruments.Meter;
         var source = _listened.Instruments.Source;
+        var tracedSource = _traced.Instruments.Source;
         _meterListener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
@@ -42,7 +47,7 @@ public sealed class ObservedClients : IDisposable
         _meterListener.Start();
         _activityListener = new ActivityListener
         {
-            ShouldListenTo = s => ReferenceEquals(s, source),
+            ShouldListenTo = s => ReferenceEquals(s, source) || ReferenceEquals(s, tracedSource),
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(_activityListener);
@@ -63,7 +68,31 @@ public sealed class ObservedClients : IDisposable
         _meterOnly.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
         _meterOnly.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
         _meterOnly.Start();
+
+        _bareListener = new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, _bareSource),
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(_bareListener);
     }
+
+    /// <summary>
+    /// The runtime's floor under the traced path: the direct call plus what any tracer pays for a request span and a child span
+    /// (started with an <see cref="ActivityListener"/> sampling all, no tags, then stopped) — no FlexiAI code.
+    /// </summary>
+    public Task<ChatResponse> DirectWithTwoBareSpans()
+    {
+        var request = _bareSource.StartActivity("chat m", ActivityKind.Client);
+        var attempt = _bareSource.StartActivity("attempt p1");
+        var answer = _direct.GetResponseAsync(_messages);
+        attempt?.Dispose();
+        request?.Dispose();
+        return answer;
+    }
+
+    /// <summary>The success path with only an <see cref="ActivityListener"/> (no meter listener).</summary>
+    public Task<ChatResponse> TracedOnly() => _traced.GetResponseAsync(_messages);
 
     /// <summary>The success path with only a <see cref="MeterListener"/> (no tracing).</summary>
     public Task<ChatResponse> MeterOnly() => _metered.GetResponseAsync(_messages);
@@ -94,6 +123,9 @@ public sealed class ObservedClients : IDisposable
         _quiet.Dispose();
         _listened.Dispose();
         _meterOnly.Dispose();
+        _bareListener.Dispose();
+        _bareSource.Dispose();
         _metered.Dispose();
+        _traced.Dispose();
     }
 }

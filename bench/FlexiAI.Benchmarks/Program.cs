@@ -31,6 +31,9 @@ switch (args.Length > 0 ? args[0] : null)
     case "obs-alloc":
         // obs-alloc [requests per variant=200000] [types shown=40]: where the observed success path's bytes go (issue 11)
         return await ObservabilityAllocationTrace.RunAsync(Arg(args, 1, 200_000), Arg(args, 2, 40));
+    case "obs-paired":
+        // obs-paired [rounds=400] [requests per block=200]: the observability time targets, interleaved, medians with spread (issue 11)
+        return await ObservabilityPaired.RunAsync(Arg(args, 1, 400), Arg(args, 2, 200));
     case "obs-alloc-parts":
         return ObservabilityAllocationTrace.Parts();
     case "chaos":

@@ -16,7 +16,8 @@ namespace FlexiAI;
 /// Cheap by construction (each tag costs the listener's tag list a node, so defaults are left out): span names are cached per
 /// model and provider, numeric and boolean tag values are pre-boxed, <c>flexiai.streaming</c> and <c>flexiai.failed_over</c> are
 /// set only when true, and <c>flexiai.correlation_id</c> only when it is not the span's own trace id (the request adopts the request
-/// span's trace id as its correlation id when the caller gave none).
+/// span's trace id as its correlation id when the caller gave none). Each attribute is set once per span, so tags are appended
+/// (<see cref="Activity.AddTag(string, object?)"/>, no search of the list); only the retry count, which grows, is replaced.
 /// </para>
 /// </remarks>
 internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSubscriber
@@ -47,16 +48,16 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         request.AdoptTraceId(span.TraceId);
         if (span.IsAllDataRequested)
         {
-            span.SetTag(TelemetryTags.OperationName, TelemetryTags.Chat);
-            span.SetTag(TelemetryTags.RequestModel, e.Model);
+            span.AddTag(TelemetryTags.OperationName, TelemetryTags.Chat);
+            span.AddTag(TelemetryTags.RequestModel, e.Model);
             if (e.Streaming)
             {
-                span.SetTag(TelemetryTags.Streaming, Boxes.True);
+                span.AddTag(TelemetryTags.Streaming, Boxes.True);
             }
 
             if (!request.CorrelationIsTraceId(span.TraceId))
             {
-                span.SetTag(TelemetryTags.CorrelationId, request.CorrelationId);
+                span.AddTag(TelemetryTags.CorrelationId, request.CorrelationId);
             }
         }
 
@@ -76,10 +77,10 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
 
         if (span.IsAllDataRequested)
         {
-            span.SetTag(TelemetryTags.Provider, e.Provider.Name);
-            span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
-            span.SetTag(TelemetryTags.RequestModel, e.Provider.Model);
-            span.SetTag(TelemetryTags.Attempt, Boxes.Int(e.Attempt));
+            span.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            span.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.AddTag(TelemetryTags.RequestModel, e.Provider.Model);
+            span.AddTag(TelemetryTags.Attempt, Boxes.Int(e.Attempt));
         }
 
         request.AttemptSpan = span;
@@ -92,16 +93,16 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (request.AttemptSpan is { } span)
         {
             request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Success);
             SetUsage(span, e.Usage, e.ResponseModel);
             span.Dispose();
         }
 
         if (request.Span is { } parent)
         {
-            parent.SetTag(TelemetryTags.Provider, e.Provider.Name);
-            parent.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
-            parent.SetTag(TelemetryTags.ResponseModel, e.ResponseModel ?? e.Provider.Model);
+            parent.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            parent.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            parent.AddTag(TelemetryTags.ResponseModel, e.ResponseModel ?? e.Provider.Model);
             SetUsage(parent, e.Usage, null);
         }
 
@@ -115,11 +116,11 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (request.AttemptSpan is { } span)
         {
             request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.OutcomeOf(e.Outcome));
-            span.SetTag(TelemetryTags.ErrorType, errorType);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.OutcomeOf(e.Outcome));
+            span.AddTag(TelemetryTags.ErrorType, errorType);
             if (e.Error.StatusCode is { } status)
             {
-                span.SetTag(TelemetryTags.StatusCode, Boxes.Int(status));
+                span.AddTag(TelemetryTags.StatusCode, Boxes.Int(status));
             }
 
             // The category, not the provider's message: a provider's message may quote the request.
@@ -147,7 +148,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (e.Request.AttemptSpan is { } span)
         {
             e.Request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Cancelled);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Cancelled);
             span.Dispose();
         }
 
@@ -225,22 +226,22 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
             }
         }
 
-        span.SetTag(TelemetryTags.Attempts, Boxes.Int(tried));
+        span.AddTag(TelemetryTags.Attempts, Boxes.Int(tried));
         if (route.FailedOver)
         {
-            span.SetTag(TelemetryTags.FailedOver, Boxes.True);
+            span.AddTag(TelemetryTags.FailedOver, Boxes.True);
         }
         if (e.Error is { } error)
         {
             var cancelled = error is OperationCanceledException && request.CallerToken.IsCancellationRequested;
             var errorType = MetricsSubscriber.ErrorType(error);
-            span.SetTag(TelemetryTags.Outcome, cancelled ? TelemetryTags.Cancelled : TelemetryTags.Failure);
-            span.SetTag(TelemetryTags.ErrorType, errorType);
+            span.AddTag(TelemetryTags.Outcome, cancelled ? TelemetryTags.Cancelled : TelemetryTags.Failure);
+            span.AddTag(TelemetryTags.ErrorType, errorType);
             span.SetStatus(ActivityStatusCode.Error, errorType);
         }
         else
         {
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Success);
         }
 
         span.Dispose();
@@ -255,17 +256,17 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (request.AttemptSpan is { } attempt)
         {
             request.AttemptSpan = null;
-            attempt.SetTag(TelemetryTags.Outcome, outcome);
+            attempt.AddTag(TelemetryTags.Outcome, outcome);
             attempt.Dispose();
         }
 
         if (request.Span is { } span)
         {
             request.Span = null;
-            span.SetTag(TelemetryTags.Provider, e.Provider.Name);
-            span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
-            span.SetTag(TelemetryTags.Attempts, Boxes.Int(request.Sent));
-            span.SetTag(TelemetryTags.Outcome, outcome);
+            span.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            span.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.AddTag(TelemetryTags.Attempts, Boxes.Int(request.Sent));
+            span.AddTag(TelemetryTags.Outcome, outcome);
             span.Dispose();
         }
 
@@ -276,17 +277,17 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
     {
         if (responseModel is not null)
         {
-            span.SetTag(TelemetryTags.ResponseModel, responseModel);
+            span.AddTag(TelemetryTags.ResponseModel, responseModel);
         }
 
         if (usage?.InputTokenCount is { } input)
         {
-            span.SetTag(TelemetryTags.InputTokens, input);
+            span.AddTag(TelemetryTags.InputTokens, input);
         }
 
         if (usage?.OutputTokenCount is { } output)
         {
-            span.SetTag(TelemetryTags.OutputTokens, output);
+            span.AddTag(TelemetryTags.OutputTokens, output);
         }
     }
 }
