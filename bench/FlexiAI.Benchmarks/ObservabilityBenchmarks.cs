@@ -20,11 +20,13 @@ public class ObservabilityBenchmarks
     private FlexiAIClient _tenProviders = null!;
     private MeterListener _meterListener = null!;
     private ActivityListener _activityListener = null!;
+    private ObservedClients _bare = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _direct = new InMemoryChatClient();
+        _bare = new ObservedClients();
         _quiet = Client(1);
         _listened = Client(1);
         var meter = _listened.Instruments.Meter;
@@ -85,6 +87,9 @@ public class ObservabilityBenchmarks
     [Benchmark(Description = "FlexiAI success, MeterListener + ActivityListener (all sampled)")]
     public Task<ChatResponse> Listening() => _listened.GetResponseAsync(_messages);
 
+    [Benchmark(Description = "direct call + two bare spans (the runtime's floor for tracing, no FlexiAI code)")]
+    public Task<ChatResponse> DirectWithTwoBareSpans() => _bare.DirectWithTwoBareSpans();
+
     [Benchmark(Description = "GetMetrics(), 10 providers, 1,000,000 requests recorded")]
     public MetricsSnapshot GetMetrics() => _tenProviders.GetMetrics();
 
@@ -96,5 +101,6 @@ public class ObservabilityBenchmarks
         _quiet.Dispose();
         _listened.Dispose();
         _tenProviders.Dispose();
+        _bare.Dispose();
     }
 }

@@ -28,6 +28,14 @@ switch (args.Length > 0 ? args[0] : null)
     case "loopback-loop":
         // loopback-loop VARIANT [requests=60000] [--provider openai|anthropic]: one ladder step in a loop, to profile from outside
         return await LoopbackPaired.RunLoopAsync(args.Length > 1 ? args[1] : "FlexiAI", Arg(args, 2, 60_000), Provider(args));
+    case "obs-alloc":
+        // obs-alloc [requests per variant=200000] [types shown=40]: where the observed success path's bytes go (issue 11)
+        return await ObservabilityAllocationTrace.RunAsync(Arg(args, 1, 200_000), Arg(args, 2, 40));
+    case "obs-paired":
+        // obs-paired [rounds=400] [requests per block=200]: the observability time targets, interleaved, medians with spread (issue 11)
+        return await ObservabilityPaired.RunAsync(Arg(args, 1, 400), Arg(args, 2, 200));
+    case "obs-alloc-parts":
+        return ObservabilityAllocationTrace.Parts();
     case "chaos":
         // chaos [requests per run=4000] [concurrency=256] [--mode off|consecutive|ratio|panic|reliable|balanced]
         //       [--scenario flaky|one-dead|recovery|failover-latency]: availability by breaker mode (issue 14)

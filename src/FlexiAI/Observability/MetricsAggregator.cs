@@ -21,7 +21,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
 
     public override bool Wants(RequestEventKinds kind) =>
         (kind & (RequestEventKinds.AttemptSucceeded | RequestEventKinds.AttemptFailed | RequestEventKinds.AttemptCancelled | RequestEventKinds.ProviderSkipped
-            | RequestEventKinds.FailedOver | RequestEventKinds.CircuitChanged | RequestEventKinds.RequestCompleted)) != 0;
+            | RequestEventKinds.FailedOver | RequestEventKinds.CircuitChanged | RequestEventKinds.RequestCompleted | RequestEventKinds.StreamAbandoned)) != 0;
 
     /// <summary>Forgets everything counted so far; counting starts again now.</summary>
     public void Reset() => Volatile.Write(ref _state, new State(time.GetUtcNow()));
@@ -127,6 +127,27 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
         return default;
     }
 
+    public override ValueTask OnStreamAbandonedAsync(StreamAbandoned e, CancellationToken cancellationToken)
+    {
+        // The request ends here (no other completion is reported for it): counted once, as the caller's doing.
+        var state = Volatile.Read(ref _state);
+        var p = state.For(e.Provider, this);
+        Interlocked.Increment(ref p.Requests);
+        Interlocked.Increment(ref state.Requests);
+        if (e.Cancelled)
+        {
+            Interlocked.Increment(ref p.Cancelled);
+            Interlocked.Increment(ref state.Cancelled);
+        }
+        else
+        {
+            Interlocked.Increment(ref p.Abandoned);
+            Interlocked.Increment(ref state.Abandoned);
+        }
+
+        return default;
+    }
+
     /// <summary>Builds a snapshot for the given providers (in routing order), with their current breaker states.</summary>
     public MetricsSnapshot Snapshot(IReadOnlyList<ProviderStatus> providers)
     {
@@ -165,6 +186,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
                 Successes = Volatile.Read(ref p.Successes),
                 Failures = Volatile.Read(ref p.Failures),
                 Cancelled = Volatile.Read(ref p.Cancelled),
+                Abandoned = Volatile.Read(ref p.Abandoned),
                 FailuresByCategory = byCategory,
                 Skips = Volatile.Read(ref p.Skips),
                 Retries = Volatile.Read(ref p.Retries),
@@ -188,6 +210,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
             Succeeded = Volatile.Read(ref state.Succeeded),
             Failed = Volatile.Read(ref state.Failed),
             Cancelled = Volatile.Read(ref state.Cancelled),
+            Abandoned = Volatile.Read(ref state.Abandoned),
             Failovers = Volatile.Read(ref state.Failovers),
             InputTokens = Volatile.Read(ref state.InputTokens),
             OutputTokens = Volatile.Read(ref state.OutputTokens),
@@ -206,6 +229,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
         public long Succeeded;
         public long Failed;
         public long Cancelled;
+        public long Abandoned;
         public long Failovers;
         public long InputTokens;
         public long OutputTokens;
@@ -228,6 +252,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
         public long Successes;
         public long Failures;
         public long Cancelled;
+        public long Abandoned;
         public long Skips;
         public long Retries;
         public long BreakerTrips;

@@ -16,7 +16,7 @@ public sealed class MetricsSnapshot
     /// <summary>Gets the sliding window for success rates and percentiles.</summary>
     public TimeSpan Window { get; init; }
 
-    /// <summary>Gets how many requests ended (answered, failed or cancelled).</summary>
+    /// <summary>Gets how many requests ended (answered, failed, cancelled or abandoned).</summary>
     public long Requests { get; init; }
 
     /// <summary>Gets how many requests were answered.</summary>
@@ -27,6 +27,9 @@ public sealed class MetricsSnapshot
 
     /// <summary>Gets how many requests the caller cancelled.</summary>
     public long Cancelled { get; init; }
+
+    /// <summary>Gets how many streams the caller stopped reading before their end without cancelling (disposed the enumerator early).</summary>
+    public long Abandoned { get; init; }
 
     /// <summary>Gets how many times a request moved from one provider to the next.</summary>
     public long Failovers { get; init; }

@@ -21,6 +21,7 @@ internal static class MetricsSnapshotJson
             w.WriteNumber("succeeded", snapshot.Succeeded);
             w.WriteNumber("failed", snapshot.Failed);
             w.WriteNumber("cancelled", snapshot.Cancelled);
+            w.WriteNumber("abandoned", snapshot.Abandoned);
             w.WriteNumber("failovers", snapshot.Failovers);
             w.WriteNumber("input_tokens", snapshot.InputTokens);
             w.WriteNumber("output_tokens", snapshot.OutputTokens);
@@ -49,6 +50,7 @@ internal static class MetricsSnapshotJson
         w.WriteNumber("successes", p.Successes);
         w.WriteNumber("failures", p.Failures);
         w.WriteNumber("cancelled", p.Cancelled);
+        w.WriteNumber("abandoned", p.Abandoned);
         w.WriteStartObject("failures_by_category");
         foreach (var (category, count) in p.FailuresByCategory.OrderBy(c => c.Key))
         {

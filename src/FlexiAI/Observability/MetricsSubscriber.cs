@@ -19,6 +19,7 @@ internal sealed class MetricsSubscriber(FlexiAIInstruments instruments, TimeProv
         RequestEventKinds.FailedOver => instruments.Failovers.Enabled,
         RequestEventKinds.CircuitChanged => instruments.CircuitTransitions.Enabled,
         RequestEventKinds.RequestCompleted => instruments.Requests.Enabled || instruments.OperationDuration.Enabled,
+        RequestEventKinds.StreamAbandoned => instruments.Requests.Enabled || instruments.Attempts.Enabled || instruments.AttemptDuration.Enabled,
         _ => false,
     };
 
@@ -165,6 +166,23 @@ internal sealed class MetricsSubscriber(FlexiAIInstruments instruments, TimeProv
             instruments.OperationDuration.Record(e.Route.TotalLatency.TotalSeconds, request);
         }
 
+        return default;
+    }
+
+    public override ValueTask OnStreamAbandonedAsync(StreamAbandoned e, CancellationToken cancellationToken)
+    {
+        // The request's only completion: counted once, by the caller's doing (no operation duration: it did not complete).
+        var outcome = e.Cancelled ? TelemetryTags.Cancelled : TelemetryTags.Abandoned;
+        var provider = e.Provider;
+        var attempt = new TagList
+        {
+            { TelemetryTags.Provider, provider.Name },
+            { TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(provider.Options.EffectiveType) },
+            { TelemetryTags.Outcome, outcome },
+        };
+        instruments.Attempts.Add(1, attempt);
+        instruments.AttemptDuration.Record(e.Latency.TotalSeconds, attempt);
+        instruments.Requests.Add(1, new TagList { { TelemetryTags.Outcome, outcome }, { TelemetryTags.Provider, provider.Name } });
         return default;
     }
 

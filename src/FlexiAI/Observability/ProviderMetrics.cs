@@ -15,7 +15,7 @@ public sealed class ProviderMetrics
     /// <summary>Gets the provider's current circuit-breaker state (as this instance sees it).</summary>
     public CircuitState CircuitState { get; init; }
 
-    /// <summary>Gets how many attempts were sent to the provider (successes, failures and caller-cancelled attempts).</summary>
+    /// <summary>Gets how many attempts were sent to the provider (successes, failures, and attempts the caller cancelled or abandoned).</summary>
     public long Requests { get; init; }
 
     /// <summary>Gets how many attempts succeeded.</summary>
@@ -26,6 +26,9 @@ public sealed class ProviderMetrics
 
     /// <summary>Gets how many attempts the caller cancelled.</summary>
     public long Cancelled { get; init; }
+
+    /// <summary>Gets how many of the provider's streams the caller stopped reading before their end without cancelling.</summary>
+    public long Abandoned { get; init; }
 
     /// <summary>Gets the failures by error category (only categories that occurred).</summary>
     public IReadOnlyDictionary<ErrorCategory, long> FailuresByCategory { get; init; } = new Dictionary<ErrorCategory, long>();

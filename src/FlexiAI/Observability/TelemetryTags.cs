@@ -43,6 +43,7 @@ internal static class TelemetryTags
     public const string Failure = "failure";
     public const string Cancelled = "cancelled";
     public const string Interrupted = "interrupted";
+    public const string Abandoned = "abandoned";
     public const string CircuitOpen = "circuit_open";
     public const string CircuitHalfOpen = "circuit_half_open";
     public const string OtherGate = "gate";

@@ -12,13 +12,24 @@ namespace FlexiAI;
 /// The request span starts under the caller's ambient activity (e.g. MEAI's <c>OpenTelemetryChatClient</c> span or an
 /// ASP.NET Core request). Attempt spans name the request span as parent explicitly; the request loop makes the running
 /// attempt's span the ambient one while it calls the provider, so the SDK's and HttpClient's spans nest under it.
+/// <para>
+/// Cheap by construction (each tag costs the listener's tag list a node, so defaults are left out): span names are cached per
+/// model and provider, numeric and boolean tag values are pre-boxed, <c>flexiai.streaming</c> and <c>flexiai.failed_over</c> are
+/// set only when true, and <c>flexiai.correlation_id</c> only when it is not the span's own trace id (the request adopts the request
+/// span's trace id as its correlation id when the caller gave none). Each attribute is set once per span, so tags are appended
+/// (<see cref="Activity.AddTag(string, object?)"/>, no search of the list); only the retry count, which grows, is replaced.
+/// </para>
 /// </remarks>
 internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSubscriber
 {
+    private readonly SpanNames _requestNames = new(TelemetryTags.Chat + " ");
+    private readonly SpanNames _attemptNames = new("attempt ");
+
     public override bool Wants(RequestEventKinds kind) => kind switch
     {
         // Spans already started are always ended, even when the last listener left meanwhile.
-        RequestEventKinds.AttemptSucceeded or RequestEventKinds.AttemptFailed or RequestEventKinds.AttemptCancelled or RequestEventKinds.RequestCompleted => true,
+        RequestEventKinds.AttemptSucceeded or RequestEventKinds.AttemptFailed or RequestEventKinds.AttemptCancelled or RequestEventKinds.RequestCompleted
+            or RequestEventKinds.StreamAbandoned => true,
         RequestEventKinds.RequestStarted or RequestEventKinds.AttemptStarted or RequestEventKinds.ProviderSkipped or RequestEventKinds.FailedOver
             or RequestEventKinds.StreamContinued or RequestEventKinds.WaitingForRecovery => source.HasListeners(),
         _ => false,
@@ -26,22 +37,31 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
 
     public override ValueTask OnRequestStartedAsync(RequestStarted e, CancellationToken cancellationToken)
     {
-        var name = e.Model is null ? TelemetryTags.Chat : TelemetryTags.Chat + " " + e.Model;
+        var name = e.Model is null ? TelemetryTags.Chat : _requestNames.For(e.Model);
         var span = source.StartActivity(name, ActivityKind.Client);
         if (span is null)
         {
             return default;
         }
 
+        var request = e.Request;
+        request.AdoptTraceId(span.TraceId);
         if (span.IsAllDataRequested)
         {
-            span.SetTag(TelemetryTags.OperationName, TelemetryTags.Chat);
-            span.SetTag(TelemetryTags.RequestModel, e.Model);
-            span.SetTag(TelemetryTags.Streaming, e.Streaming);
-            span.SetTag(TelemetryTags.CorrelationId, e.Request.CorrelationId);
+            span.AddTag(TelemetryTags.OperationName, TelemetryTags.Chat);
+            span.AddTag(TelemetryTags.RequestModel, e.Model);
+            if (e.Streaming)
+            {
+                span.AddTag(TelemetryTags.Streaming, Boxes.True);
+            }
+
+            if (!request.CorrelationIsTraceId(span.TraceId))
+            {
+                span.AddTag(TelemetryTags.CorrelationId, request.CorrelationId);
+            }
         }
 
-        e.Request.Span = span;
+        request.Span = span;
         return default;
     }
 
@@ -49,7 +69,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
     {
         var request = e.Request;
         var parent = request.Span?.Context ?? default;
-        var span = source.StartActivity("attempt " + e.Provider.Name, ActivityKind.Internal, parent);
+        var span = source.StartActivity(_attemptNames.For(e.Provider.Name), ActivityKind.Internal, parent);
         if (span is null)
         {
             return default;
@@ -57,10 +77,10 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
 
         if (span.IsAllDataRequested)
         {
-            span.SetTag(TelemetryTags.Provider, e.Provider.Name);
-            span.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
-            span.SetTag(TelemetryTags.RequestModel, e.Provider.Model);
-            span.SetTag(TelemetryTags.Attempt, e.Attempt);
+            span.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            span.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.AddTag(TelemetryTags.RequestModel, e.Provider.Model);
+            span.AddTag(TelemetryTags.Attempt, Boxes.Int(e.Attempt));
         }
 
         request.AttemptSpan = span;
@@ -73,16 +93,16 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (request.AttemptSpan is { } span)
         {
             request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Success);
             SetUsage(span, e.Usage, e.ResponseModel);
             span.Dispose();
         }
 
         if (request.Span is { } parent)
         {
-            parent.SetTag(TelemetryTags.Provider, e.Provider.Name);
-            parent.SetTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
-            parent.SetTag(TelemetryTags.ResponseModel, e.ResponseModel ?? e.Provider.Model);
+            parent.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            parent.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            parent.AddTag(TelemetryTags.ResponseModel, e.ResponseModel ?? e.Provider.Model);
             SetUsage(parent, e.Usage, null);
         }
 
@@ -96,11 +116,11 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (request.AttemptSpan is { } span)
         {
             request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.OutcomeOf(e.Outcome));
-            span.SetTag(TelemetryTags.ErrorType, errorType);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.OutcomeOf(e.Outcome));
+            span.AddTag(TelemetryTags.ErrorType, errorType);
             if (e.Error.StatusCode is { } status)
             {
-                span.SetTag(TelemetryTags.StatusCode, status);
+                span.AddTag(TelemetryTags.StatusCode, Boxes.Int(status));
             }
 
             // The category, not the provider's message: a provider's message may quote the request.
@@ -111,7 +131,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (e.Decision.Kind == AttemptDecisionKind.Retry && request.Span is { } parent)
         {
             var retries = parent.GetTagItem(TelemetryTags.Retries) is int n ? n + 1 : 1;
-            parent.SetTag(TelemetryTags.Retries, retries);
+            parent.SetTag(TelemetryTags.Retries, Boxes.Int(retries));
             parent.AddEvent(new ActivityEvent("flexiai.retry", tags: new ActivityTagsCollection
             {
                 { TelemetryTags.Provider, e.Provider.Name },
@@ -128,7 +148,7 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
         if (e.Request.AttemptSpan is { } span)
         {
             e.Request.AttemptSpan = null;
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Cancelled);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Cancelled);
             span.Dispose();
         }
 
@@ -206,22 +226,50 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
             }
         }
 
-        span.SetTag(TelemetryTags.Attempts, tried);
-        span.SetTag(TelemetryTags.FailedOver, route.FailedOver);
+        span.AddTag(TelemetryTags.Attempts, Boxes.Int(tried));
+        if (route.FailedOver)
+        {
+            span.AddTag(TelemetryTags.FailedOver, Boxes.True);
+        }
         if (e.Error is { } error)
         {
             var cancelled = error is OperationCanceledException && request.CallerToken.IsCancellationRequested;
             var errorType = MetricsSubscriber.ErrorType(error);
-            span.SetTag(TelemetryTags.Outcome, cancelled ? TelemetryTags.Cancelled : TelemetryTags.Failure);
-            span.SetTag(TelemetryTags.ErrorType, errorType);
+            span.AddTag(TelemetryTags.Outcome, cancelled ? TelemetryTags.Cancelled : TelemetryTags.Failure);
+            span.AddTag(TelemetryTags.ErrorType, errorType);
             span.SetStatus(ActivityStatusCode.Error, errorType);
         }
         else
         {
-            span.SetTag(TelemetryTags.Outcome, TelemetryTags.Success);
+            span.AddTag(TelemetryTags.Outcome, TelemetryTags.Success);
         }
 
         span.Dispose();
+        return default;
+    }
+
+    public override ValueTask OnStreamAbandonedAsync(StreamAbandoned e, CancellationToken cancellationToken)
+    {
+        // The caller stopped reading: both spans end here, neither as an error (the caller's choice, not a failure).
+        var request = e.Request;
+        var outcome = e.Cancelled ? TelemetryTags.Cancelled : TelemetryTags.Abandoned;
+        if (request.AttemptSpan is { } attempt)
+        {
+            request.AttemptSpan = null;
+            attempt.AddTag(TelemetryTags.Outcome, outcome);
+            attempt.Dispose();
+        }
+
+        if (request.Span is { } span)
+        {
+            request.Span = null;
+            span.AddTag(TelemetryTags.Provider, e.Provider.Name);
+            span.AddTag(TelemetryTags.ProviderName, TelemetryTags.GenAIProvider(e.Provider.Options.EffectiveType));
+            span.AddTag(TelemetryTags.Attempts, Boxes.Int(request.Sent));
+            span.AddTag(TelemetryTags.Outcome, outcome);
+            span.Dispose();
+        }
+
         return default;
     }
 
@@ -229,17 +277,17 @@ internal sealed class TracingSubscriber(ActivitySource source) : RequestEventSub
     {
         if (responseModel is not null)
         {
-            span.SetTag(TelemetryTags.ResponseModel, responseModel);
+            span.AddTag(TelemetryTags.ResponseModel, responseModel);
         }
 
         if (usage?.InputTokenCount is { } input)
         {
-            span.SetTag(TelemetryTags.InputTokens, input);
+            span.AddTag(TelemetryTags.InputTokens, input);
         }
 
         if (usage?.OutputTokenCount is { } output)
         {
-            span.SetTag(TelemetryTags.OutputTokens, output);
+            span.AddTag(TelemetryTags.OutputTokens, output);
         }
     }
 }

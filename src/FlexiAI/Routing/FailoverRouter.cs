@@ -197,6 +197,7 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
         var set = sets.Enter();
         Opened<IAsyncEnumerator<ChatResponseUpdate>>? current = null;
         RequestState? state = null;
+        var abandoned = false;
         try
         {
             state = NewState(set, list, options, cancellationToken);
@@ -250,7 +251,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 while (true)
                 {
                     text.Observe(update);
+                    abandoned = true; // until the caller asks for more: disposing the enumerator here abandons the stream
                     yield return update;
+                    abandoned = false;
 
                     bool more;
                     attempt.Deadline.Rearm(provider.IdleTimeout, provider.IdleDescription);
@@ -359,6 +362,11 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
                 // admission back (a half-open probe must never stay taken by a stream nobody reads).
                 await DisposeAsync(open).ConfigureAwait(false);
                 await ReleaseAsync(state!, open.Provider, open.Passes).ConfigureAwait(false);
+                if (abandoned && sink.Wants(RequestEventKinds.StreamAbandoned))
+                {
+                    // Metrics and tracing end and count the request (outcome abandoned, or cancelled when the caller's token was).
+                    await sink.PublishAsync(new StreamAbandoned(state!, open.Provider, open.Attempt, time.GetElapsedTime(open.Started), cancellationToken.IsCancellationRequested), CancellationToken.None).ConfigureAwait(false);
+                }
             }
 
             set.Exit();
@@ -957,9 +965,9 @@ internal sealed class FailoverRouter(ProviderSetHolder sets, TimeProvider time, 
             return (given, default);
         }
 
-        // A random W3C trace id, not a GUID: Guid.NewGuid reads the OS's secure random source (a system call, ~4 µs on Linux),
-        // and a correlation id needs uniqueness, not secrecy. It is formatted only when someone reads it.
-        return (null, System.Diagnostics.Activity.Current?.TraceId ?? System.Diagnostics.ActivityTraceId.CreateRandom());
+        // No ambient activity: none yet (default). The request state makes a random W3C trace id when first needed (not a GUID:
+        // Guid.NewGuid reads the OS's secure random source, ~4 µs on Linux), or adopts its request span's when tracing listens.
+        return (null, System.Diagnostics.Activity.Current?.TraceId ?? default);
     }
 
     /// <summary>What the caller already did with the first provider before handing the request to the loop.</summary>

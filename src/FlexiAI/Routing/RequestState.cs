@@ -9,7 +9,8 @@ namespace FlexiAI;
 /// </summary>
 internal sealed class RequestState
 {
-    private readonly ActivityTraceId _traceId;
+    private readonly bool _givenCorrelationId;
+    private ActivityTraceId _traceId; // default until made or adopted
     private string? _correlationId;
     private List<Exception>? _errors;
     private CorrelationScope? _scope;
@@ -20,7 +21,8 @@ internal sealed class RequestState
     /// <param name="messages">The validated messages.</param>
     /// <param name="options">The caller's options.</param>
     /// <param name="correlationId">The caller's correlation id, or <see langword="null"/> to use <paramref name="traceId"/>.</param>
-    /// <param name="traceId">The id to use (formatted only when someone reads it) when the caller gave none.</param>
+    /// <param name="traceId">The id to use (formatted only when someone reads it) when the caller gave none; <see langword="default"/> for
+    /// one made when first needed (or the request span's, when tracing adopts it first).</param>
     /// <param name="startTimestamp">When the request started, from the client's <see cref="TimeProvider"/>.</param>
     /// <param name="requestTimeout">The whole-request timeout.</param>
     /// <param name="callerToken">The caller's token.</param>
@@ -30,6 +32,7 @@ internal sealed class RequestState
         Options = options;
         CallerToken = callerToken;
         _correlationId = correlationId;
+        _givenCorrelationId = correlationId is not null;
         _traceId = traceId;
         StartTimestamp = startTimestamp;
         RequestTimeout = requestTimeout;
@@ -43,7 +46,36 @@ internal sealed class RequestState
 
     public CancellationToken CallerToken { get; }
 
-    public string CorrelationId => _correlationId ??= _traceId.ToHexString();
+    public string CorrelationId => _correlationId ??= TraceId.ToHexString();
+
+    /// <summary>Gets the request's trace id: the ambient activity's, the request span's (see <see cref="AdoptTraceId"/>), else a random one made on first use.</summary>
+    public ActivityTraceId TraceId
+    {
+        get
+        {
+            if (_traceId == default)
+            {
+                _traceId = ActivityTraceId.CreateRandom();
+            }
+
+            return _traceId;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="traceId"/> (the request span's) the request's own when it has none yet — no correlation id given, no
+    /// ambient activity, nothing read it — so the correlation id is the trace id and no second random id is made.
+    /// </summary>
+    public void AdoptTraceId(ActivityTraceId traceId)
+    {
+        if (_traceId == default && !_givenCorrelationId)
+        {
+            _traceId = traceId;
+        }
+    }
+
+    /// <summary>Returns whether the correlation id is <paramref name="traceId"/> formatted (the caller gave none and the ids match).</summary>
+    public bool CorrelationIsTraceId(ActivityTraceId traceId) => !_givenCorrelationId && _traceId == traceId;
 
     /// <summary>Gets when the request started, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long StartTimestamp { get; }
@@ -128,7 +160,7 @@ internal sealed class RequestState
     }
 
     public RouteReport BuildRoute(TimeProvider time, RoutedProvider? answered, UsageDetails? usage = null) =>
-        new(_correlationId, _traceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage, Panic = Panic, Cost = Cost };
+        new(_correlationId, _givenCorrelationId ? default : TraceId, answered?.Name, answered?.Model, AttemptsArray(), time.GetElapsedTime(StartTimestamp)) { Usage = usage, Panic = Panic, Cost = Cost };
 
     private RouteAttempt[] AttemptsArray() =>
         _attempts is { } many ? many.ToArray() : _firstAttempt is { } one ? [one] : [];
