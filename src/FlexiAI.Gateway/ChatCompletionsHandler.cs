@@ -315,12 +315,12 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param, string? code)
+    private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param, string? code)
     {
         if (context.Response.HasStarted)
         {
             context.Abort();
-            return Task.CompletedTask;
+            return;
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -328,7 +328,16 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = buffer.WrittenCount;
-        return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        if (status == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The rest of the body is not read: send the answer in full, then close the connection instead of draining it.
+            context.Response.Headers.Connection = "close";
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
     }
 
     private static string RequestId(HttpContext context)
