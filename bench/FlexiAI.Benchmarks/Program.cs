@@ -42,6 +42,9 @@ switch (args.Length > 0 ? args[0] : null)
         return await AvailabilityChaos.RunAsync(Arg(args, 1, 4000), Arg(args, 2, 256),
             Array.IndexOf(args, "--mode") is var m and >= 0 && m + 1 < args.Length ? args[m + 1] : null,
             Array.IndexOf(args, "--scenario") is var sc and >= 0 && sc + 1 < args.Length ? args[sc + 1] : null);
+    case "gateway-overhead":
+        // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2]: SDK → gateway → emulator vs SDK → emulator (issue 17)
+        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), [1, 64, 256]);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
         return 0;

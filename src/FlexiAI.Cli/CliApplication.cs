@@ -6,8 +6,17 @@ namespace FlexiAI.Cli;
 /// <summary>The <c>flexiai</c> command tree.</summary>
 internal static class CliApplication
 {
-    public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default) =>
-        Build(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+    public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        if (args is ["serve", ..])
+        {
+            // SIGTERM/Ctrl+C cancel serve's token; it then drains in-flight requests itself, bounded by gateway.shutdown_timeout.
+            invocation.ProcessTerminationTimeout = TimeSpan.FromMinutes(10);
+        }
+
+        return Build(context).Parse(args).InvokeAsync(invocation, cancellationToken);
+    }
 
     public static RootCommand Build(CliContext context)
     {
@@ -72,6 +81,11 @@ internal static class CliApplication
         top.SetAction((result, token) => TopCommand.RunAsync(
             context, result.GetValue(topUrl), result.GetValue(emulate), result.GetValue(topHeader) ?? [], result.GetValue(topOnce), result.GetValue(topDuration), result.GetValue(topInterval), token));
         root.Subcommands.Add(top);
+        var servePort = new Option<int>("--port", "-p") { Description = "The port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8080 };
+        var serveHost = new Option<string>("--host") { Description = "The address to listen on (127.0.0.1, 0.0.0.0, localhost).", DefaultValueFactory = _ => "127.0.0.1" };
+        var serve = new Command("serve", "Run the OpenAI-compatible gateway: any OpenAI client gets FlexiAI's failover by changing its base URL (docs/gateway.md).") { config, servePort, serveHost, emulate };
+        serve.SetAction((result, token) => ServeCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), result.GetValue(serveHost)!, result.GetValue(servePort), token));
+        root.Subcommands.Add(serve);
 
         return root;
     }

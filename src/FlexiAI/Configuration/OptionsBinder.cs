@@ -11,7 +11,7 @@ namespace FlexiAI;
 internal sealed partial class OptionsBinder
 {
     private static readonly string[] TopLevelKeys =
-        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost"];
+        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost", "gateway"];
 
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config", "circuit_breaker"];
@@ -99,6 +99,9 @@ internal sealed partial class OptionsBinder
                     break;
                 case "pricing" or "budgets" or "cost":
                     BindCost(child, options.Cost);
+                    break;
+                case "gateway":
+                    // Read by FlexiAI.Gateway (`flexiai serve`): keys, routes and limits of the OpenAI-compatible gateway.
                     break;
                 default:
                     Unknown(child, child.Key, TopLevelKeys);
