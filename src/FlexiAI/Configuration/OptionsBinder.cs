@@ -16,7 +16,8 @@ internal sealed partial class OptionsBinder
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction"];
+    private static readonly string[] StoreKeys = ["type", "connection", "prefix"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction", "store"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -323,11 +324,39 @@ internal sealed partial class OptionsBinder
                     }
 
                     break;
+                case "store":
+                    BindStore(child, options);
+                    break;
                 default:
                     Unknown(child, $"circuit_breaker.{child.Key}", CircuitBreakerKeys);
                     break;
             }
         }
+    }
+
+    private void BindStore(IConfigurationSection section, CircuitBreakerOptions options)
+    {
+        var store = options.Store ?? new CircuitStoreOptions();
+        foreach (var child in Children(section, "circuit_breaker.store"))
+        {
+            switch (ConfigurationText.Normalize(child.Key))
+            {
+                case "type":
+                    Text(child, "circuit_breaker.store.type", v => store.Type = v);
+                    break;
+                case "connection" or "connectionstring":
+                    Text(child, "circuit_breaker.store.connection", v => store.Connection = v);
+                    break;
+                case "prefix":
+                    Text(child, "circuit_breaker.store.prefix", v => store.Prefix = v);
+                    break;
+                default:
+                    Unknown(child, $"circuit_breaker.store.{child.Key}", StoreKeys);
+                    break;
+            }
+        }
+
+        options.Store = store;
     }
 
     private void BindRetry(IConfigurationSection section, RetryOptions options)

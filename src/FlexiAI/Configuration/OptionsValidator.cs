@@ -25,6 +25,7 @@ internal static class OptionsValidator
         var types = ProviderTypes.BuiltIn.Concat(additionalProviderTypes ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         ValidateProviders(options, types, errors);
         ValidateCircuitBreaker(options.CircuitBreaker, errors);
+        ValidateStore(options.CircuitBreaker.Store, errors);
         ValidateRetry(options.Retry, errors);
         TimeoutSetting(errors, "attempt_timeout", options.AttemptTimeout);
         TimeoutSetting(errors, "request_timeout", options.RequestTimeout);
@@ -184,6 +185,31 @@ internal static class OptionsValidator
                     $"circuit_breaker.expected_exception[{i.ToString(CultureInfo.InvariantCulture)}]",
                     $"'{name}' is not a known exception or error category. Use one of {string.Join(", ", LegacyExpectedExceptions.ValidNames)}.{ConfigurationText.DidYouMean(name, LegacyExpectedExceptions.ValidNames)}"));
             }
+        }
+    }
+
+    private static void ValidateStore(CircuitStoreOptions? store, List<ConfigurationError> errors)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(store.Type))
+        {
+            errors.Add(new("circuit_breaker.store.type", "is required: \"memory\" (per process, the default) or a shared store such as \"redis\" (package FlexiAI.Redis)."));
+            return;
+        }
+
+        var memory = string.Equals(store.Type.Trim(), "memory", StringComparison.OrdinalIgnoreCase);
+        if (!memory && string.IsNullOrWhiteSpace(store.Connection))
+        {
+            errors.Add(new("circuit_breaker.store.connection", $"is required for store type '{store.Type}' (for redis, a StackExchange.Redis connection string such as \"localhost:6379\")."));
+        }
+
+        if (store.Prefix is { } prefix && (prefix.Length is 0 or > 64 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':')))
+        {
+            errors.Add(new("circuit_breaker.store.prefix", $"must be 1 to 64 characters of letters, digits, '_', '-', '.' or ':' (it starts every key this application writes, e.g. \"orders-api\"); got '{prefix}'."));
         }
     }
 
