@@ -74,7 +74,7 @@ public sealed class FlexiAIClient : IChatClient
         _cost.FleetBudgetStore = Fleet?.BudgetStore;
         var store = prepared.CircuitBreaker.StateStore ?? Fleet?.CircuitStateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
-        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink, _cost);
+        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink, _cost, Fleet?.RateLimitStore);
         ProviderSet set;
         try
         {

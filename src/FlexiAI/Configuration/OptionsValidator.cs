@@ -47,6 +47,7 @@ internal static class OptionsValidator
         }
 
         CostValidator.Validate(options, errors);
+        RateLimitValidator.Validate(options, errors);
         return errors;
     }
 
