@@ -10,6 +10,7 @@ internal sealed class RedisFleet : IDisposable
     {
         Connection = connection;
         Health = new RedisHealth(logger, maskedConnection, prefix);
+        RedisMetrics.Track(Health);
         connection.ConnectionFailed += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive)
@@ -18,7 +19,7 @@ internal sealed class RedisFleet : IDisposable
             }
         };
         CircuitStore = new RedisCircuitStateStore(connection, prefix, null, time, Health);
-        Stores = new FleetStores(CircuitStore, new RedisBudgetStore(connection, prefix, Health), new RedisRateLimitStore(connection, prefix, Health));
+        Stores = new FleetStores(CircuitStore, new RedisBudgetStore(connection, prefix, Health), new RedisRateLimitStore(connection, prefix, Health), Health);
     }
 
     public ConnectionMultiplexer Connection { get; }
@@ -31,6 +32,7 @@ internal sealed class RedisFleet : IDisposable
 
     public void Dispose()
     {
+        RedisMetrics.Untrack(Health);
         CircuitStore.Dispose();
         Connection.Dispose();
     }

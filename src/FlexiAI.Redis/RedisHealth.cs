@@ -7,7 +7,7 @@ namespace FlexiAI.Redis;
 /// Whether one Redis connection answers, shared by the stores over it: the first failure of an outage logs one warning, the
 /// first success after it logs the recovery and raises <see cref="Recovered"/> (the stores resynchronise then).
 /// </summary>
-internal sealed class RedisHealth
+internal sealed class RedisHealth : ISharedStoreHealth
 {
     private readonly ILogger _logger;
     private readonly string _connection;
@@ -21,6 +21,12 @@ internal sealed class RedisHealth
         _connection = maskedConnection;
         _prefix = prefix;
     }
+
+    /// <inheritdoc/>
+    public string Description => $"redis {_connection} (prefix {_prefix})";
+
+    /// <summary>Gets the key prefix.</summary>
+    public string Prefix => _prefix;
 
     /// <summary>Raised when Redis answers after an outage.</summary>
     public event Action? Recovered;

@@ -96,6 +96,12 @@ public sealed class FlexiAIClient : IChatClient
     /// <summary>Gets the shared stores <c>circuit_breaker.store</c> named, or <see langword="null"/> when state is per process.</summary>
     internal FleetStores? Fleet { get; }
 
+    /// <summary>
+    /// Gets the health of the fleet's shared store (<c>circuit_breaker.store</c>, e.g. Redis), or <see langword="null"/> when this
+    /// client keeps its state in process. While it is unavailable the client runs on local state (degraded, not failing).
+    /// </summary>
+    public ISharedStoreHealth? SharedStore => Fleet?.Health;
+
     /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
     public event EventHandler<CircuitStateChange>? CircuitStateChanged;
 

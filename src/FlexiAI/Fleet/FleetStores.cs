@@ -4,4 +4,5 @@ namespace FlexiAI;
 /// <param name="CircuitStateStore">Where breaker state lives.</param>
 /// <param name="BudgetStore">Where budget spending lives, or <see langword="null"/> to keep it per process (unless <see cref="CostOptions.BudgetStore"/> is set).</param>
 /// <param name="RateLimitStore">Where rate-limit permits are counted, or <see langword="null"/> to limit per process.</param>
-public sealed record FleetStores(ICircuitStateStore CircuitStateStore, IBudgetStore? BudgetStore = null, IRateLimitStore? RateLimitStore = null);
+/// <param name="Health">Whether the stores answer (status, health checks), or <see langword="null"/> when not known.</param>
+public sealed record FleetStores(ICircuitStateStore CircuitStateStore, IBudgetStore? BudgetStore = null, IRateLimitStore? RateLimitStore = null, ISharedStoreHealth? Health = null);
