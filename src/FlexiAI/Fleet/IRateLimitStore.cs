@@ -2,7 +2,7 @@ namespace FlexiAI;
 
 /// <summary>
 /// Where client-side rate-limit permits are counted when a fleet shares them (FlexiAI.Redis provides one); without a shared
-/// store each process limits itself with <c>System.Threading.RateLimiting</c>. Implementations must be thread-safe and atomic
+/// store each process limits itself with a sliding window of its own. Implementations must be thread-safe and atomic
 /// across every process that shares the store.
 /// </summary>
 /// <remarks>A store that throws or hangs never fails a request: the gate falls back to its local limiter and says so once.</remarks>

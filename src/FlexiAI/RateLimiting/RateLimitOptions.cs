@@ -6,7 +6,7 @@ namespace FlexiAI;
 /// it, not counted toward its breaker — or, with <see cref="MaxWait"/>, waits up to that long for room.
 /// </summary>
 /// <remarks>
-/// Limits are sliding one-minute windows. Per process by default (System.Threading.RateLimiting); shared exactly by a fleet when
+/// Limits are sliding one-minute windows. Per process by default (a segmented sliding window on the client's TimeProvider); shared exactly by a fleet when
 /// <c>circuit_breaker.store</c> names a shared store (FlexiAI.Redis). Tokens are reserved from the request's estimated input plus
 /// its <c>MaxOutputTokens</c>.
 /// </remarks>
