@@ -86,6 +86,12 @@ internal static class ConfigurationSource
     {
         clientOptions ??= new FlexiAIClientOptions();
         clientOptions.EnvironmentVariables = context.Environment;
+        if (!clientOptions.StoreFactories.Any(f => f is FlexiAI.Redis.RedisStoreFactory))
+        {
+            // circuit_breaker.store { "type": "redis" }: the CLI ships FlexiAI.Redis, so status shows the fleet's shared state.
+            FlexiAI.Redis.RedisFlexiAIExtensions.UseRedis(clientOptions);
+        }
+
         return new FlexiAIClient(options, clientOptions);
     }
 

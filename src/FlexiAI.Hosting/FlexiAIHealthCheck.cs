@@ -78,6 +78,15 @@ public sealed class FlexiAIHealthCheck : IHealthCheck
             result = HealthCheckResult.Healthy($"The primary {primary.Name}'s circuit breaker is closed.", data: data);
         }
 
+        if (_client.SharedStore is { } shared)
+        {
+            data["shared_store"] = shared.IsAvailable ? "available" : "unavailable";
+            if (!shared.IsAvailable && result.Status == HealthStatus.Healthy)
+            {
+                result = HealthCheckResult.Degraded($"The shared store ({shared.Description}) is unavailable: this instance runs on its local breaker state, budgets and rate limits until it answers.", data: data);
+            }
+        }
+
         if (credentialsStatus < result.Status)
         {
             var status = credentialsStatus == HealthStatus.Unhealthy ? failure : credentialsStatus;

@@ -70,9 +70,11 @@ public sealed class FlexiAIClient : IChatClient
         // Cost before hooks: the after-response hook sees the request's cost on the route.
         var sink = new EventSink(logger, _status, _cost.Subscriber, new LoggingSubscriber(logger), new HooksSubscriber(Hooks, time, logger),
             _metrics, new MetricsSubscriber(_instruments, time), new TracingSubscriber(_instruments.Source));
-        var store = prepared.CircuitBreaker.StateStore ?? new InMemoryCircuitStateStore();
+        Fleet = prepared.CircuitBreaker.StateStore is null ? FleetStoreResolver.Resolve(prepared.CircuitBreaker.Store, clientOptions, time, loggerFactory) : null;
+        _cost.FleetBudgetStore = Fleet?.BudgetStore;
+        var store = prepared.CircuitBreaker.StateStore ?? Fleet?.CircuitStateStore ?? new InMemoryCircuitStateStore();
         var context = new ProviderFactoryContext(time, loggerFactory, clientOptions.HttpMessageHandler);
-        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink, _cost);
+        var builder = new ProviderSetBuilder(clientOptions, context, store, time, logger, sink, _cost, Fleet?.RateLimitStore);
         ProviderSet set;
         try
         {
@@ -90,6 +92,15 @@ public sealed class FlexiAIClient : IChatClient
         _admin = new ProviderAdministration(_sets, sink, logger);
         _reloader = new ConfigurationReloader(clientOptions, builder, _sets, time, logger);
     }
+
+    /// <summary>Gets the shared stores <c>circuit_breaker.store</c> named, or <see langword="null"/> when state is per process.</summary>
+    internal FleetStores? Fleet { get; }
+
+    /// <summary>
+    /// Gets the health of the fleet's shared store (<c>circuit_breaker.store</c>, e.g. Redis), or <see langword="null"/> when this
+    /// client keeps its state in process. While it is unavailable the client runs on local state (degraded, not failing).
+    /// </summary>
+    public ISharedStoreHealth? SharedStore => Fleet?.Health;
 
     /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
     public event EventHandler<CircuitStateChange>? CircuitStateChanged;

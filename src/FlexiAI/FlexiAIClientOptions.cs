@@ -36,6 +36,12 @@ public sealed class FlexiAIClientOptions
     /// </summary>
     public TimeSpan MetricsWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets the factories of shared stores that <c>circuit_breaker.store</c> may name (e.g. FlexiAI.Redis's <c>redis</c>; add it with
+    /// <c>clientOptions.UseRedis()</c>). In a service container, registered <see cref="CircuitStoreFactory"/> services are added too.
+    /// </summary>
+    public IList<CircuitStoreFactory> StoreFactories { get; } = [];
+
     /// <summary>Gets factories of extra admission gates, asked once per provider after the circuit breaker's gate (internal seam for rate limits and budgets; tests use it).</summary>
     internal List<Func<RoutedProvider, AdmissionGate?>> AdmissionGates { get; } = [];
 }

@@ -38,7 +38,9 @@ internal static class StatusCommand
                     : [];
                 var console = CliConsole.Create(context);
                 var table = new Table().AddColumns("#", "provider", "type", "model", "circuit", "failures", "last error", "credentials");
-                foreach (var status in client.GetProviderStatus())
+                // With a shared store (circuit_breaker.store), read what the whole fleet sees.
+                var statuses = client.SharedStore is null ? client.GetProviderStatus() : await client.GetProviderStatusAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var status in statuses)
                 {
                     var credentials = checks.TryGetValue(status.Name, out var result) ? $"{result.Status}: {result.Message}" : "not checked";
                     table.AddRow(
@@ -53,6 +55,12 @@ internal static class StatusCommand
                 }
 
                 console.Write(table);
+                if (client.SharedStore is { } shared)
+                {
+                    context.Out.WriteLine(shared.IsAvailable
+                        ? $"Shared state: {shared.Description}, available; the circuits above are the fleet's."
+                        : $"Shared state: {shared.Description}, UNAVAILABLE; the circuits above are this process's local view.");
+                }
 
                 // Metrics: this client's own when it has seen traffic (credential checks are not requests), and a saved snapshot when given.
                 var snapshot = client.GetMetrics();

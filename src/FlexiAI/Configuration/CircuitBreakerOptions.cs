@@ -61,6 +61,13 @@ public sealed class CircuitBreakerOptions
     /// <summary>Gets or sets where breaker state lives. <see langword="null"/> keeps it in this process; a shared store lets a fleet share one view. Code only.</summary>
     public ICircuitStateStore? StateStore { get; set; }
 
+    /// <summary>
+    /// Gets or sets <c>circuit_breaker.store</c>: the shared store a fleet uses for breaker state (and budget spending and rate
+    /// limits), e.g. <c>redis</c> from the FlexiAI.Redis package; <see langword="null"/> keeps state in this process.
+    /// Ignored when <see cref="StateStore"/> is set. Read when the client is built (a reload does not switch stores).
+    /// </summary>
+    public CircuitStoreOptions? Store { get; set; }
+
     /// <summary>Creates a copy of these options.</summary>
     /// <returns>The copy.</returns>
     public CircuitBreakerOptions Clone()
@@ -72,6 +79,7 @@ public sealed class CircuitBreakerOptions
             StoreTimeout = StoreTimeout,
             StoreRefreshInterval = StoreRefreshInterval,
             StateStore = StateStore,
+            Store = Store?.Clone(),
             Mode = Mode,
             FailureRatio = FailureRatio,
             MinimumThroughput = MinimumThroughput,

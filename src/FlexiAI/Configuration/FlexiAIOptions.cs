@@ -19,6 +19,9 @@ public sealed class FlexiAIOptions
     /// <summary>Gets or sets the circuit-breaker settings shared by every provider.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    /// <summary>Gets or sets the top-level <c>rate_limit</c>: the client-side rate limit of every provider that has none of its own; <see langword="null"/> for none.</summary>
+    public RateLimitOptions? RateLimit { get; set; }
+
     /// <summary>Gets or sets the retry settings; a provider's <see cref="ProviderOptions.MaxRetries"/> overrides the attempt count.</summary>
     public RetryOptions Retry { get; set; } = new();
 
@@ -78,6 +81,7 @@ public sealed class FlexiAIOptions
             Logging = Logging.Clone(),
             Streaming = Streaming.Clone(),
             Cost = Cost.Clone(),
+            RateLimit = RateLimit?.Clone(),
         };
         foreach (var provider in Providers)
         {

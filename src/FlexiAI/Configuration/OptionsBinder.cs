@@ -11,14 +11,16 @@ namespace FlexiAI;
 internal sealed partial class OptionsBinder
 {
     private static readonly string[] TopLevelKeys =
-        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost", "gateway"];
+        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost", "gateway", "rate_limit"];
 
     private static readonly string[] ProviderKeys =
-        ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config", "circuit_breaker"];
+        ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config", "circuit_breaker", "rate_limit"];
 
     private static readonly string[] ProviderCircuitBreakerKeys = ["mode", "failure_threshold", "recovery_timeout", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction"];
+    private static readonly string[] RateLimitKeys = ["requests_per_minute", "tokens_per_minute", "max_wait"];
+    private static readonly string[] StoreKeys = ["type", "connection", "prefix"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "expected_exception", "store_timeout", "store_refresh_interval", "mode", "failure_ratio", "minimum_throughput", "sampling_duration", "count_per_request", "all_open", "max_open_fraction", "store"];
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
@@ -102,6 +104,9 @@ internal sealed partial class OptionsBinder
                     break;
                 case "gateway":
                     // Read by FlexiAI.Gateway (`flexiai serve`): keys, routes and limits of the OpenAI-compatible gateway.
+                    break;
+                case "ratelimit":
+                    options.RateLimit = BindRateLimit(child, options.RateLimit, "rate_limit");
                     break;
                 default:
                     Unknown(child, child.Key, TopLevelKeys);
@@ -224,6 +229,9 @@ internal sealed partial class OptionsBinder
             case "maxretries":
                 Integer(child, $"{path}.max_retries", v => provider.MaxRetries = v);
                 return true;
+            case "ratelimit":
+                provider.RateLimit = BindRateLimit(child, provider.RateLimit, $"{path}.rate_limit");
+                return true;
             default:
                 return false;
         }
@@ -331,6 +339,9 @@ internal sealed partial class OptionsBinder
                     }
 
                     break;
+                case "store":
+                    BindStore(child, options);
+                    break;
                 default:
                     Unknown(child, $"circuit_breaker.{child.Key}", CircuitBreakerKeys);
                     break;
@@ -383,6 +394,56 @@ internal sealed partial class OptionsBinder
                     break;
             }
         }
+    }
+
+    private RateLimitOptions BindRateLimit(IConfigurationSection section, RateLimitOptions? existing, string path)
+    {
+        var limit = existing ?? new RateLimitOptions();
+        foreach (var child in Children(section, path))
+        {
+            switch (ConfigurationText.Normalize(child.Key))
+            {
+                case "requestsperminute" or "rpm":
+                    Integer(child, $"{path}.requests_per_minute", v => limit.RequestsPerMinute = v);
+                    break;
+                case "tokensperminute" or "tpm":
+                    Integer(child, $"{path}.tokens_per_minute", v => limit.TokensPerMinute = v);
+                    break;
+                case "maxwait":
+                    Duration(child, $"{path}.max_wait", allowInfinite: false, v => limit.MaxWait = v);
+                    break;
+                default:
+                    Unknown(child, $"{path}.{child.Key}", RateLimitKeys);
+                    break;
+            }
+        }
+
+        return limit;
+    }
+
+    private void BindStore(IConfigurationSection section, CircuitBreakerOptions options)
+    {
+        var store = options.Store ?? new CircuitStoreOptions();
+        foreach (var child in Children(section, "circuit_breaker.store"))
+        {
+            switch (ConfigurationText.Normalize(child.Key))
+            {
+                case "type":
+                    Text(child, "circuit_breaker.store.type", v => store.Type = v);
+                    break;
+                case "connection" or "connectionstring":
+                    Text(child, "circuit_breaker.store.connection", v => store.Connection = v);
+                    break;
+                case "prefix":
+                    Text(child, "circuit_breaker.store.prefix", v => store.Prefix = v);
+                    break;
+                default:
+                    Unknown(child, $"circuit_breaker.store.{child.Key}", StoreKeys);
+                    break;
+            }
+        }
+
+        options.Store = store;
     }
 
     private void BindRetry(IConfigurationSection section, RetryOptions options)

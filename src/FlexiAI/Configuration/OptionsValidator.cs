@@ -25,6 +25,7 @@ internal static class OptionsValidator
         var types = ProviderTypes.BuiltIn.Concat(additionalProviderTypes ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         ValidateProviders(options, types, errors);
         ValidateCircuitBreaker(options.CircuitBreaker, errors);
+        ValidateStore(options.CircuitBreaker.Store, errors);
         ValidateRetry(options.Retry, errors);
         TimeoutSetting(errors, "attempt_timeout", options.AttemptTimeout);
         TimeoutSetting(errors, "request_timeout", options.RequestTimeout);
@@ -46,6 +47,7 @@ internal static class OptionsValidator
         }
 
         CostValidator.Validate(options, errors);
+        RateLimitValidator.Validate(options, errors);
         return errors;
     }
 
@@ -198,6 +200,31 @@ internal static class OptionsValidator
         if (sampling is { } samplingDuration && (samplingDuration < MinSamplingDuration || samplingDuration > MaxStoreDuration))
         {
             errors.Add(new($"{path}.sampling_duration", $"must be a duration between 0.01 and 3600 seconds (how far back the failure-ratio window looks, e.g. \"30s\"); got {Describe(samplingDuration)}."));
+        }
+    }
+
+    private static void ValidateStore(CircuitStoreOptions? store, List<ConfigurationError> errors)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(store.Type))
+        {
+            errors.Add(new("circuit_breaker.store.type", "is required: \"memory\" (per process, the default) or a shared store such as \"redis\" (package FlexiAI.Redis)."));
+            return;
+        }
+
+        var memory = string.Equals(store.Type.Trim(), "memory", StringComparison.OrdinalIgnoreCase);
+        if (!memory && string.IsNullOrWhiteSpace(store.Connection))
+        {
+            errors.Add(new("circuit_breaker.store.connection", $"is required for store type '{store.Type}' (for redis, a StackExchange.Redis connection string such as \"localhost:6379\")."));
+        }
+
+        if (store.Prefix is { } prefix && (prefix.Length is 0 or > 64 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':')))
+        {
+            errors.Add(new("circuit_breaker.store.prefix", $"must be 1 to 64 characters of letters, digits, '_', '-', '.' or ':' (it starts every key this application writes, e.g. \"orders-api\"); got '{prefix}'."));
         }
     }
 

@@ -67,6 +67,9 @@ public sealed class ProviderOptions
     /// </summary>
     public ProviderCapabilities? Capabilities { get; set; }
 
+    /// <summary>Gets or sets <c>rate_limit</c>: this provider's client-side rate limit; <see langword="null"/> uses the top-level <see cref="FlexiAIOptions.RateLimit"/>, if any.</summary>
+    public RateLimitOptions? RateLimit { get; set; }
+
     /// <summary>Gets the effective provider type: <see cref="Type"/>, or <see cref="Name"/> when no type is set.</summary>
     public string EffectiveType => string.IsNullOrWhiteSpace(Type) ? Name : Type;
 
@@ -91,6 +94,7 @@ public sealed class ProviderOptions
             ChatClient = ChatClient,
             Adapter = Adapter,
             Capabilities = Capabilities,
+            RateLimit = RateLimit?.Clone(),
         };
         foreach (var (key, value) in Settings)
         {

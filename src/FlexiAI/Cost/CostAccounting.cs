@@ -27,6 +27,9 @@ internal sealed class CostAccounting
         Subscriber = new CostSubscriber(this);
     }
 
+    /// <summary>Gets or sets the budget store of the fleet's shared store (<c>circuit_breaker.store</c>), used when the cost options name none.</summary>
+    public IBudgetStore? FleetBudgetStore { get; set; }
+
     public CostLedger Ledger { get; }
 
     public CostSubscriber Subscriber { get; }
@@ -54,7 +57,7 @@ internal sealed class CostAccounting
             }
         }
 
-        var budgets = cost.Budgets.Count > 0 ? new BudgetTracker(this, [.. cost.Budgets], cost.BudgetStore ?? _defaultStore) : null;
+        var budgets = cost.Budgets.Count > 0 ? new BudgetTracker(this, [.. cost.Budgets], cost.BudgetStore ?? FleetBudgetStore ?? _defaultStore) : null;
         return new CostSetup(this, cost.Pricing.Models, file, budgets);
     }
 

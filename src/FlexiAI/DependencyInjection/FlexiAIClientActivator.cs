@@ -24,6 +24,11 @@ internal static class FlexiAIClientActivator
             clientOptions.ProviderFactories.Add(factory);
         }
 
+        foreach (var storeFactory in services.GetServices<CircuitStoreFactory>())
+        {
+            clientOptions.StoreFactories.Add(storeFactory);
+        }
+
         var store = Keyed<ICircuitStateStore>(services, name) ?? services.GetService<ICircuitStateStore>();
         var client = new FlexiAIClient(WithStore(options, store), clientOptions);
         if (registrations.Section(name) is { } section)

@@ -15,8 +15,11 @@ internal sealed class ProviderSetBuilder(
     TimeProvider time,
     ILogger logger,
     EventSink sink,
-    CostAccounting? cost = null)
+    CostAccounting? cost = null,
+    IRateLimitStore? rateLimitStore = null)
 {
+    private readonly LocalRateLimits _rateLimits = new(time);
+
     /// <summary>Builds the set; on failure, disposes what it created and rethrows.</summary>
     /// <exception cref="ConfigurationException">A provider's type has no factory, or its factory refused the configuration.</exception>
     public ProviderSet Build(FlexiAIOptions options)
@@ -120,6 +123,13 @@ internal sealed class ProviderSetBuilder(
                 {
                     gates.Add(new BudgetGate(budgets, routed));
                 }
+            }
+
+            if ((provider.RateLimit ?? options.RateLimit) is { } limit)
+            {
+                // Last: a permit is taken only when every other gate admitted the attempt.
+                gates.Add(new RateLimitGate(routed, limit, _rateLimits.Get(provider.Name, "requests", limit.RequestsPerMinute), _rateLimits.Get(provider.Name, "tokens", limit.TokensPerMinute),
+                    rateLimitStore, time, breakerOptions.StoreTimeout, logger));
             }
 
             routed.Gates = [.. gates];
