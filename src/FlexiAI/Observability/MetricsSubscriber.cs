@@ -19,8 +19,15 @@ internal sealed class MetricsSubscriber(FlexiAIInstruments instruments, TimeProv
         RequestEventKinds.FailedOver => instruments.Failovers.Enabled,
         RequestEventKinds.CircuitChanged => instruments.CircuitTransitions.Enabled,
         RequestEventKinds.RequestCompleted => instruments.Requests.Enabled || instruments.OperationDuration.Enabled,
+        RequestEventKinds.CacheLookup => instruments.CacheRequests.Enabled,
         _ => false,
     };
+
+    public override ValueTask OnCacheLookupAsync(CacheLookedUp e, CancellationToken cancellationToken)
+    {
+        instruments.CacheRequests.Add(1, new TagList { { "flexiai.cache.result", e.ResultTag }, { "flexiai.cache.backend", e.Backend } });
+        return default;
+    }
 
     public override ValueTask OnAttemptSucceededAsync(AttemptSucceeded e, CancellationToken cancellationToken)
     {

@@ -16,4 +16,5 @@ internal enum RequestEventKinds
     StreamContinued = 1 << 8,
     WaitingForRecovery = 1 << 9,
     RequestCompleted = 1 << 10,
+    CacheLookup = 1 << 11,
 }

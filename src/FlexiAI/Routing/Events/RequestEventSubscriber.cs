@@ -35,4 +35,6 @@ internal abstract class RequestEventSubscriber
     public virtual ValueTask OnWaitingForRecoveryAsync(WaitingForRecovery e, CancellationToken cancellationToken) => default;
 
     public virtual ValueTask OnRequestCompletedAsync(RequestCompleted e, CancellationToken cancellationToken) => default;
+
+    public virtual ValueTask OnCacheLookupAsync(CacheLookedUp e, CancellationToken cancellationToken) => default;
 }
