@@ -41,7 +41,7 @@ internal static class FlexiAICache
         Microsoft.Extensions.Caching.Distributed.IDistributedCache? store = null;
         if (options.Enabled && options.Backend != CacheBackend.Memory)
         {
-            factory ??= services?.GetServices<IResponseCacheStoreFactory>().LastOrDefault(f => f.Backend == options.Backend);
+            factory ??= (services?.GetService(typeof(IEnumerable<IResponseCacheStoreFactory>)) as IEnumerable<IResponseCacheStoreFactory>)?.LastOrDefault(f => f.Backend == options.Backend);
             store = factory?.Create(options) ?? throw new InvalidOperationException(ResponseCachingChatClient.RedisMissingMessage);
         }
 
