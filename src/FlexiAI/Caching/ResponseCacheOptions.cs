@@ -36,6 +36,13 @@ public sealed class ResponseCacheOptions
     /// <summary>Gets or sets the largest answer cached, in bytes once serialized. Default 1 MiB; larger answers are served but not kept.</summary>
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a copy of each answer is kept in this process's memory in front of Redis. Default
+    /// <see langword="true"/>. Turn it off (JSON <c>cache.memory_layer: false</c>) when every instance must see a refresh or an
+    /// invalidation made by another at once; every hit then reads Redis. Ignored for the memory backend.
+    /// </summary>
+    public bool MemoryLayer { get; set; } = true;
+
     /// <summary>Gets or sets how long the cache stops using an unreachable Redis before trying it again. Default 5 s.</summary>
     public TimeSpan StoreRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -61,6 +68,7 @@ public sealed class ResponseCacheOptions
             MaxEntryBytes = MaxEntryBytes,
             StoreRetryInterval = StoreRetryInterval,
             StoreTimeout = StoreTimeout,
+            MemoryLayer = MemoryLayer,
         };
         clone.ExcludedProviders.UnionWith(ExcludedProviders);
         return clone;

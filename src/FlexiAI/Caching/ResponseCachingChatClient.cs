@@ -20,7 +20,6 @@ namespace FlexiAI;
 public sealed class ResponseCachingChatClient : DelegatingChatClient
 {
     private const int ReplayChunk = 64;
-    private static readonly HybridCacheEntryOptions ReadOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
 
     private readonly ResponseCacheOptions _options;
     private readonly HybridCache _cache;
@@ -29,7 +28,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
     private readonly TimeProvider _time;
     private readonly FlexiAIClient? _flexi;
     private readonly string _backend;
+    private readonly HybridCacheEntryFlags _localFlags;
     private readonly HybridCacheEntryOptions _entryOptions;
+    private readonly HybridCacheEntryOptions _readOnly;
 
     /// <summary>Initializes a new instance of the <see cref="ResponseCachingChatClient"/> class.</summary>
     /// <param name="innerClient">The client to cache, normally a <see cref="FlexiAIClient"/> (then its clock, logger and metrics are used).</param>
@@ -59,7 +60,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         var logger = loggerFactory?.CreateLogger("FlexiAI.Cache") ?? _flexi?.Logger ?? NullLogger.Instance;
         _backend = distributedCache is null ? "memory" : ConfigurationText.ToSnakeCase(_options.Backend.ToString());
         _ownedStore = ownedStore;
+        _localFlags = distributedCache is not null && !_options.MemoryLayer ? HybridCacheEntryFlags.DisableLocalCache : HybridCacheEntryFlags.None;
         _entryOptions = EntryOptions(_options.Ttl);
+        _readOnly = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableUnderlyingData | _localFlags };
 
         var services = new ServiceCollection();
         services.AddSingleton(_time);
@@ -195,7 +198,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         var start = _time.GetTimestamp();
         if (!control.Refresh)
         {
-            var entry = await _cache.GetOrCreateAsync<CachedChatResponse?>(key, static _ => default, ReadOnly, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var entry = await _cache.GetOrCreateAsync<CachedChatResponse?>(key, static _ => default, _readOnly, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (entry is not null && entry.ExpiresAt > _time.GetUtcNow())
             {
                 Publish(CacheLookupResult.Hit);
@@ -244,7 +247,7 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
         base.Dispose(disposing);
     }
 
-    private static HybridCacheEntryOptions EntryOptions(TimeSpan ttl) => new() { Expiration = ttl, LocalCacheExpiration = ttl };
+    private HybridCacheEntryOptions EntryOptions(TimeSpan ttl) => new() { Expiration = ttl, LocalCacheExpiration = ttl, Flags = _localFlags };
 
     private HybridCacheEntryOptions EntryOptionsFor(RequestControl control) => control.Ttl is { } ttl ? EntryOptions(ttl) : _entryOptions;
 

@@ -86,6 +86,31 @@ public sealed class RedisResponseCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_the_memory_layer_every_hit_reads_redis_so_an_invalidation_elsewhere_shows_at_once()
+    {
+        await using var redis = await RedisServer.StartAsync(Token);
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var optionsB = Options(redis, prefix);
+        optionsB.Cache!.MemoryLayer = false;
+        var (a, _) = Instance(Options(redis, prefix));
+        var (b, _) = Instance(optionsB);
+        using var _a = a;
+        using var _b = b;
+
+        await b.GetResponseAsync(Question(), cancellationToken: Token);
+        await WrittenAsync(redis, ((ResponseCachingChatClient)b).GetCacheKey(Question())!);
+        var hit1 = await b.GetResponseAsync(Question(), cancellationToken: Token);
+        var hit2 = await b.GetResponseAsync(Question(), cancellationToken: Token);
+        await ((ResponseCachingChatClient)a).InvalidateAsync(((ResponseCachingChatClient)a).GetCacheKey(Question())!, Token);
+        var afterInvalidation = await b.GetResponseAsync(Question(), cancellationToken: Token);
+
+        Assert.Equal("redis", hit1.GetRoute().CacheSource);
+        Assert.Equal("redis", hit2.GetRoute().CacheSource);
+        Assert.False(afterInvalidation.GetRoute().CacheHit);
+        Assert.Equal(2, Upstream);
+    }
+
+    [Fact]
     public async Task With_redis_stopped_requests_are_still_answered_and_after_it_returns_answers_are_cached_again()
     {
         await using var redis = await RedisServer.StartAsync(Token);
