@@ -13,6 +13,8 @@ namespace FlexiAI.Benchmarks;
 /// Run: <c>dotnet run -c Release --project bench/FlexiAI.Benchmarks -- --filter "*CacheBenchmarks*" --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CacheBenchmarks
 {
     private static readonly string Answer = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 23))[..1024];
