@@ -162,8 +162,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
 
             if (entry.ExpiresAt > _time.GetUtcNow())
             {
-                Publish(CacheLookupResult.Hit);
-                return entry.ToResponse(HitRoute(entry, options, start));
+                var route = HitRoute(entry, options, start);
+                Publish(CacheLookupResult.Hit, route.CacheSource);
+                return entry.ToResponse(route);
             }
         }
 
@@ -201,8 +202,9 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             var entry = await _cache.GetOrCreateAsync<CachedChatResponse?>(key, static _ => default, _readOnly, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (entry is not null && entry.ExpiresAt > _time.GetUtcNow())
             {
-                Publish(CacheLookupResult.Hit);
-                foreach (var update in entry.ToUpdates(HitRoute(entry, options, start), ReplayChunk))
+                var hit = HitRoute(entry, options, start);
+                Publish(CacheLookupResult.Hit, hit.CacheSource);
+                foreach (var update in entry.ToUpdates(hit, ReplayChunk))
                 {
                     yield return update;
                 }
@@ -334,11 +336,11 @@ public sealed class ResponseCachingChatClient : DelegatingChatClient
             route?.Provider, route?.Model, route?.Cost?.Total, _time.GetUtcNow() + ttl);
     }
 
-    private void Publish(CacheLookupResult result)
+    private void Publish(CacheLookupResult result, string? source = null)
     {
         if (_flexi is not null)
         {
-            var pending = _flexi.PublishCacheLookupAsync(new CacheLookedUp(result, result == CacheLookupResult.Hit ? "memory" : _backend));
+            var pending = _flexi.PublishCacheLookupAsync(new CacheLookedUp(result, source ?? _backend));
             if (!pending.IsCompletedSuccessfully)
             {
                 _ = pending.AsTask();
