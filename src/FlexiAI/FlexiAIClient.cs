@@ -28,6 +28,7 @@ public sealed class FlexiAIClient : IChatClient
     private readonly FlexiAIInstruments _instruments;
     private readonly MetricsAggregator _metrics;
     private readonly CostAccounting _cost;
+    private readonly EventSink _sink;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FlexiAIClient"/> class.</summary>
@@ -87,6 +88,9 @@ public sealed class FlexiAIClient : IChatClient
             throw;
         }
 
+        _sink = sink;
+        Logger = logger;
+        CacheOptions = prepared.Cache?.Clone();
         _sets = new ProviderSetHolder(set);
         _router = new FailoverRouter(_sets, time, sink, clientOptions.Random ?? Random.Shared);
         _admin = new ProviderAdministration(_sets, sink, logger);
@@ -101,6 +105,19 @@ public sealed class FlexiAIClient : IChatClient
     /// client keeps its state in process. While it is unavailable the client runs on local state (degraded, not failing).
     /// </summary>
     public ISharedStoreHealth? SharedStore => Fleet?.Health;
+
+    /// <summary>Gets the configured <c>cache</c> section (read by <c>UseFlexiAICache()</c>), or <see langword="null"/> when there is none.</summary>
+    internal ResponseCacheOptions? CacheOptions { get; }
+
+    /// <summary>Gets the client's clock.</summary>
+    internal TimeProvider Time => _cost.Time;
+
+    /// <summary>Gets the client's logger (what <see cref="FlexiAIClientOptions.LoggerFactory"/> and <c>logging.file</c> make).</summary>
+    internal ILogger Logger { get; }
+
+    /// <summary>Reports a response-cache lookup to the event sink (metrics snapshot and the <c>flexiai.cache.requests</c> counter).</summary>
+    internal ValueTask PublishCacheLookupAsync(CacheLookedUp e) =>
+        _sink.Wants(RequestEventKinds.CacheLookup) ? _sink.PublishAsync(e, CancellationToken.None) : default;
 
     /// <summary>Raised on every circuit-breaker transition (also reported to <see cref="FlexiAIHookEvent.CircuitStateChange"/> hooks and the log).</summary>
     public event EventHandler<CircuitStateChange>? CircuitStateChanged;

@@ -52,6 +52,12 @@ public sealed class FlexiAIOptions
     /// <summary>Gets or sets the cost settings: price overrides (JSON <c>pricing</c>), budgets (JSON <c>budgets</c>) and the tag cap (JSON <c>cost.max_tags</c>).</summary>
     public CostOptions Cost { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets the response cache's settings (JSON <c>cache</c>), read by <c>UseFlexiAICache()</c> and by <c>AddFlexiAI</c>;
+    /// <see langword="null"/> (no <c>cache</c> section) means no cache unless you add one in code. See docs/cache.md.
+    /// </summary>
+    public ResponseCacheOptions? Cache { get; set; }
+
     /// <summary>Gets the policy in force for <paramref name="category"/>: the override if any, else the default.</summary>
     /// <param name="category">The error category.</param>
     /// <returns>The policy.</returns>
@@ -82,6 +88,7 @@ public sealed class FlexiAIOptions
             Streaming = Streaming.Clone(),
             Cost = Cost.Clone(),
             RateLimit = RateLimit?.Clone(),
+            Cache = Cache?.Clone(),
         };
         foreach (var provider in Providers)
         {

@@ -11,7 +11,7 @@ namespace FlexiAI;
 internal sealed partial class OptionsBinder
 {
     private static readonly string[] TopLevelKeys =
-        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost", "gateway", "rate_limit"];
+        ["providers", "circuit_breaker", "retry", "attempt_timeout", "request_timeout", "wait_for_recovery", "error_policies", "streaming", "logging", "preset", "pricing", "budgets", "cost", "gateway", "rate_limit", "cache"];
 
     private static readonly string[] ProviderKeys =
         ["name", "type", "priority", "model", "api_key", "base_url", "timeout", "first_token_timeout", "idle_timeout", "max_retries", "enabled", "config", "circuit_breaker", "rate_limit"];
@@ -24,6 +24,7 @@ internal sealed partial class OptionsBinder
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
+    private static readonly string[] CacheKeys = ["enabled", "ttl", "backend", "redis_connection_string", "key_prefix", "cache_nondeterministic", "cache_tool_calls", "max_entry_bytes", "store_timeout", "store_retry_interval", "exclude_providers", "memory_layer"];
     private static readonly string[] PolicyKeys = ["retry", "failover", "count_toward_breaker"];
 
     private readonly List<ConfigurationError> _errors;
@@ -107,6 +108,9 @@ internal sealed partial class OptionsBinder
                     break;
                 case "ratelimit":
                     options.RateLimit = BindRateLimit(child, options.RateLimit, "rate_limit");
+                    break;
+                case "cache":
+                    BindCache(child, options.Cache ??= new ResponseCacheOptions { Enabled = true });
                     break;
                 default:
                     Unknown(child, child.Key, TopLevelKeys);
@@ -558,6 +562,69 @@ internal sealed partial class OptionsBinder
                     break;
                 default:
                     Unknown(child, $"streaming.{child.Key}", StreamingKeys);
+                    break;
+            }
+        }
+    }
+
+    private void BindCache(IConfigurationSection section, ResponseCacheOptions options)
+    {
+        foreach (var child in Children(section, "cache"))
+        {
+            switch (ConfigurationText.Normalize(child.Key))
+            {
+                case "enabled":
+                    Boolean(child, "cache.enabled", v => options.Enabled = v);
+                    break;
+                case "ttl":
+                    Duration(child, "cache.ttl", allowInfinite: false, v => options.Ttl = v);
+                    break;
+                case "backend":
+                    Text(child, "cache.backend", v =>
+                    {
+                        if (ConfigurationText.TryParseEnum<CacheBackend>(v, out var backend))
+                        {
+                            options.Backend = backend;
+                        }
+                        else
+                        {
+                            Error(child, "cache.backend", $"'{v}' is not a cache backend. Use memory or redis.");
+                        }
+                    });
+                    break;
+                case "redisconnectionstring" or "connectionstring" or "redis":
+                    Text(child, "cache.redis_connection_string", v => options.RedisConnectionString = v);
+                    break;
+                case "keyprefix":
+                    Text(child, "cache.key_prefix", v => options.KeyPrefix = v);
+                    break;
+                case "cachenondeterministic":
+                    Boolean(child, "cache.cache_nondeterministic", v => options.CacheNondeterministic = v);
+                    break;
+                case "cachetoolcalls":
+                    Boolean(child, "cache.cache_tool_calls", v => options.CacheToolCalls = v);
+                    break;
+                case "maxentrybytes":
+                    Integer(child, "cache.max_entry_bytes", v => options.MaxEntryBytes = v);
+                    break;
+                case "storetimeout":
+                    Duration(child, "cache.store_timeout", allowInfinite: false, v => options.StoreTimeout = v);
+                    break;
+                case "storeretryinterval":
+                    Duration(child, "cache.store_retry_interval", allowInfinite: false, v => options.StoreRetryInterval = v);
+                    break;
+                case "memorylayer":
+                    Boolean(child, "cache.memory_layer", v => options.MemoryLayer = v);
+                    break;
+                case "excludeproviders":
+                    foreach (var name in List(child))
+                    {
+                        options.ExcludedProviders.Add(name);
+                    }
+
+                    break;
+                default:
+                    Unknown(child, $"cache.{child.Key}", CacheKeys);
                     break;
             }
         }

@@ -94,6 +94,39 @@ internal static class OptionsJsonWriter
 
             w.WriteEndObject();
             CostJsonWriter.Write(w, options.Cost);
+            if (options.Cache is { } cache)
+            {
+                w.WriteStartObject("cache");
+                w.WriteBoolean("enabled", cache.Enabled);
+                Duration(w, "ttl", cache.Ttl);
+                w.WriteString("backend", ConfigurationText.ToSnakeCase(cache.Backend.ToString()));
+                if (cache.RedisConnectionString is { } redis)
+                {
+                    // A connection string may hold a password: never written out.
+                    w.WriteString("redis_connection_string", redis.Contains("password", StringComparison.OrdinalIgnoreCase) ? "(set; contains a password)" : redis);
+                }
+
+                w.WriteString("key_prefix", cache.KeyPrefix);
+                w.WriteBoolean("cache_nondeterministic", cache.CacheNondeterministic);
+                w.WriteBoolean("cache_tool_calls", cache.CacheToolCalls);
+                w.WriteNumber("max_entry_bytes", cache.MaxEntryBytes);
+                w.WriteBoolean("memory_layer", cache.MemoryLayer);
+                Duration(w, "store_timeout", cache.StoreTimeout);
+                Duration(w, "store_retry_interval", cache.StoreRetryInterval);
+                if (cache.ExcludedProviders.Count > 0)
+                {
+                    w.WriteStartArray("exclude_providers");
+                    foreach (var name in cache.ExcludedProviders.Order(StringComparer.OrdinalIgnoreCase))
+                    {
+                        w.WriteStringValue(name);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 

@@ -48,7 +48,38 @@ internal static class OptionsValidator
 
         CostValidator.Validate(options, errors);
         RateLimitValidator.Validate(options, errors);
+        if (options.Cache is { } cache)
+        {
+            ValidateCache(cache, errors);
+        }
+
         return errors;
+    }
+
+    private static void ValidateCache(ResponseCacheOptions cache, List<ConfigurationError> errors)
+    {
+        Duration(errors, "cache.ttl", cache.Ttl, "a positive duration, e.g. \"1h\" or \"10m\"", allowZero: false, allowInfinite: false);
+        Duration(errors, "cache.store_timeout", cache.StoreTimeout, "a positive duration, e.g. \"250ms\"", allowZero: false, allowInfinite: false);
+        Duration(errors, "cache.store_retry_interval", cache.StoreRetryInterval, "a positive duration, e.g. \"5s\"", allowZero: false, allowInfinite: false);
+        if (!Enum.IsDefined(cache.Backend))
+        {
+            errors.Add(new("cache.backend", "is not a cache backend. Use memory or redis."));
+        }
+
+        if (cache.MaxEntryBytes <= 0)
+        {
+            errors.Add(new("cache.max_entry_bytes", $"must be a positive number of bytes, e.g. 1048576 (1 MiB); it is {cache.MaxEntryBytes.ToString(CultureInfo.InvariantCulture)}."));
+        }
+
+        if (string.IsNullOrWhiteSpace(cache.KeyPrefix))
+        {
+            errors.Add(new("cache.key_prefix", $"must not be empty; write e.g. \"{ResponseCacheOptions.DefaultKeyPrefix}\" (or \"myapp:flexiai:\" to share a Redis)."));
+        }
+
+        if (cache.Enabled && cache.Backend == CacheBackend.Redis && string.IsNullOrWhiteSpace(cache.RedisConnectionString))
+        {
+            errors.Add(new("cache.redis_connection_string", "is required when cache.backend is redis; write e.g. \"localhost:6379\" (StackExchange.Redis syntax), or set FLEXIAI_CACHE__REDIS_CONNECTION_STRING."));
+        }
     }
 
     private static void ValidateProviders(FlexiAIOptions options, List<string> types, List<ConfigurationError> errors)

@@ -108,12 +108,12 @@ public static class FlexiAIServiceCollectionExtensions
         if (name.Length == 0)
         {
             services.TryAddSingleton(provider => FlexiAIClientActivator.Create(provider, name));
-            services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredService<FlexiAIClient>());
+            services.TryAddSingleton<IChatClient>(provider => FlexiAICache.WrapIfConfigured(provider.GetRequiredService<FlexiAIClient>(), provider));
         }
         else
         {
             services.TryAddKeyedSingleton(name, (provider, _) => FlexiAIClientActivator.Create(provider, name));
-            services.TryAddKeyedSingleton<IChatClient>(name, (provider, key) => provider.GetRequiredKeyedService<FlexiAIClient>(key));
+            services.TryAddKeyedSingleton<IChatClient>(name, (provider, key) => FlexiAICache.WrapIfConfigured(provider.GetRequiredKeyedService<FlexiAIClient>(key), provider));
         }
 
         return services;

@@ -39,8 +39,13 @@ internal sealed class FlexiAIInstruments : IDisposable
         CircuitState = Meter.CreateObservableGauge("flexiai.circuit.state", observeCircuits, "{state}",
             "Each provider's circuit-breaker state: 0 closed, 1 half-open, 2 open.");
 
+        CacheRequests = Meter.CreateCounter<long>("flexiai.cache.requests", "{request}",
+            "Requests seen by the response cache, by flexiai.cache.result (hit, miss, bypass, store_error) and flexiai.cache.backend.");
         Cost = Meter.CreateCounter<double>("flexiai.cost", "{USD}", "What billed attempts cost in US dollars (failed ones included), by provider and model.");
     }
+
+    /// <summary>Gets the <c>flexiai.cache.requests</c> counter (by <c>flexiai.cache.result</c> and <c>flexiai.cache.backend</c>).</summary>
+    public Counter<long> CacheRequests { get; }
 
     /// <summary>Gets the <c>flexiai.cost</c> counter (US dollars, by <c>flexiai.provider</c> and <c>gen_ai.request.model</c>; never by tag, whose values are unbounded).</summary>
     public Counter<double> Cost { get; }

@@ -21,7 +21,7 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
 
     public override bool Wants(RequestEventKinds kind) =>
         (kind & (RequestEventKinds.AttemptSucceeded | RequestEventKinds.AttemptFailed | RequestEventKinds.AttemptCancelled | RequestEventKinds.ProviderSkipped
-            | RequestEventKinds.FailedOver | RequestEventKinds.CircuitChanged | RequestEventKinds.RequestCompleted | RequestEventKinds.StreamAbandoned)) != 0;
+            | RequestEventKinds.FailedOver | RequestEventKinds.CircuitChanged | RequestEventKinds.RequestCompleted | RequestEventKinds.StreamAbandoned | RequestEventKinds.CacheLookup)) != 0;
 
     /// <summary>Forgets everything counted so far; counting starts again now.</summary>
     public void Reset() => Volatile.Write(ref _state, new State(time.GetUtcNow()));
@@ -148,6 +148,28 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
         return default;
     }
 
+    public override ValueTask OnCacheLookupAsync(CacheLookedUp e, CancellationToken cancellationToken)
+    {
+        var state = Volatile.Read(ref _state);
+        switch (e.Result)
+        {
+            case CacheLookupResult.Hit:
+                Interlocked.Increment(ref state.CacheHits);
+                break;
+            case CacheLookupResult.Miss:
+                Interlocked.Increment(ref state.CacheMisses);
+                break;
+            case CacheLookupResult.Bypass:
+                Interlocked.Increment(ref state.CacheBypasses);
+                break;
+            default:
+                Interlocked.Increment(ref state.CacheStoreErrors);
+                break;
+        }
+
+        return default;
+    }
+
     /// <summary>Builds a snapshot for the given providers (in routing order), with their current breaker states.</summary>
     public MetricsSnapshot Snapshot(IReadOnlyList<ProviderStatus> providers)
     {
@@ -214,6 +236,10 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
             Failovers = Volatile.Read(ref state.Failovers),
             InputTokens = Volatile.Read(ref state.InputTokens),
             OutputTokens = Volatile.Read(ref state.OutputTokens),
+            CacheHits = Volatile.Read(ref state.CacheHits),
+            CacheMisses = Volatile.Read(ref state.CacheMisses),
+            CacheBypasses = Volatile.Read(ref state.CacheBypasses),
+            CacheStoreErrors = Volatile.Read(ref state.CacheStoreErrors),
             Providers = list,
         };
     }
@@ -233,6 +259,10 @@ internal sealed class MetricsAggregator(TimeProvider time, TimeSpan window) : Re
         public long Failovers;
         public long InputTokens;
         public long OutputTokens;
+        public long CacheHits;
+        public long CacheMisses;
+        public long CacheBypasses;
+        public long CacheStoreErrors;
 #pragma warning restore SA1401, CA1051
 
         public DateTimeOffset Since => since;

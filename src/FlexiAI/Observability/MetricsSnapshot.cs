@@ -40,6 +40,18 @@ public sealed class MetricsSnapshot
     /// <summary>Gets the output tokens of all answered requests.</summary>
     public long OutputTokens { get; init; }
 
+    /// <summary>Gets how many requests the response cache answered (no provider called).</summary>
+    public long CacheHits { get; init; }
+
+    /// <summary>Gets how many requests the response cache did not have (or refreshed), so the providers answered.</summary>
+    public long CacheMisses { get; init; }
+
+    /// <summary>Gets how many requests skipped the response cache (bypassed by the caller, or not cacheable).</summary>
+    public long CacheBypasses { get; init; }
+
+    /// <summary>Gets how many times the response cache's distributed store (Redis) failed or timed out.</summary>
+    public long CacheStoreErrors { get; init; }
+
     /// <summary>Gets each provider's figures, in routing order.</summary>
     public IReadOnlyList<ProviderMetrics> Providers { get; init; } = [];
 

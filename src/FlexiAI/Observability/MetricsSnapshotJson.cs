@@ -26,6 +26,12 @@ internal static class MetricsSnapshotJson
             w.WriteNumber("input_tokens", snapshot.InputTokens);
             w.WriteNumber("output_tokens", snapshot.OutputTokens);
             w.WriteEndObject();
+            w.WriteStartObject("cache");
+            w.WriteNumber("hits", snapshot.CacheHits);
+            w.WriteNumber("misses", snapshot.CacheMisses);
+            w.WriteNumber("bypasses", snapshot.CacheBypasses);
+            w.WriteNumber("store_errors", snapshot.CacheStoreErrors);
+            w.WriteEndObject();
             w.WriteStartArray("providers");
             foreach (var p in snapshot.Providers)
             {

@@ -20,8 +20,15 @@ internal sealed class MetricsSubscriber(FlexiAIInstruments instruments, TimeProv
         RequestEventKinds.CircuitChanged => instruments.CircuitTransitions.Enabled,
         RequestEventKinds.RequestCompleted => instruments.Requests.Enabled || instruments.OperationDuration.Enabled,
         RequestEventKinds.StreamAbandoned => instruments.Requests.Enabled || instruments.Attempts.Enabled || instruments.AttemptDuration.Enabled,
+        RequestEventKinds.CacheLookup => instruments.CacheRequests.Enabled,
         _ => false,
     };
+
+    public override ValueTask OnCacheLookupAsync(CacheLookedUp e, CancellationToken cancellationToken)
+    {
+        instruments.CacheRequests.Add(1, new TagList { { "flexiai.cache.result", e.ResultTag }, { "flexiai.cache.backend", e.Backend } });
+        return default;
+    }
 
     public override ValueTask OnAttemptSucceededAsync(AttemptSucceeded e, CancellationToken cancellationToken)
     {

@@ -67,12 +67,30 @@ public sealed class RouteReport
     /// </summary>
     public RequestCost? Cost { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the response cache answered (see docs/cache.md): then <see cref="Provider"/> and <see cref="Model"/>
+    /// are those that first answered, <see cref="Attempts"/> is empty, <see cref="Cost"/> is <see langword="null"/> (nothing was billed)
+    /// and <see cref="CostSaved"/> is what the answer cost when it was made.
+    /// </summary>
+    public bool CacheHit { get; init; }
+
+    /// <summary>Gets where a cache hit came from: <c>memory</c> (this process) or <c>redis</c>; <see langword="null"/> when not a hit.</summary>
+    public string? CacheSource { get; init; }
+
+    /// <summary>Gets, on a cache hit, what the answer cost in US dollars when a provider made it (what the hit saved); otherwise <see langword="null"/>.</summary>
+    public decimal? CostSaved { get; init; }
+
     /// <summary>Gets a value indicating whether a provider other than the first tried one answered.</summary>
     public bool FailedOver => Provider is not null && Attempts.Count > 0 && !string.Equals(Attempts[0].Provider, Provider, StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override string ToString()
     {
+        if (CacheHit)
+        {
+            return $"{Provider ?? "(none)"} via [cache:{CacheSource}] in {TotalLatency.TotalMilliseconds:F1} ms (correlation {CorrelationId})";
+        }
+
         var path = string.Join(" -> ", Attempts.Select(a => a.Outcome switch
         {
             AttemptOutcome.Succeeded when a.ContinuedAt is int at => $"{a.Provider}#{a.AttemptNumber}:ok(continued@{at})",

@@ -17,4 +17,5 @@ internal enum RequestEventKinds
     WaitingForRecovery = 1 << 9,
     RequestCompleted = 1 << 10,
     StreamAbandoned = 1 << 11,
+    CacheLookup = 1 << 12,
 }

@@ -37,4 +37,5 @@ internal abstract class RequestEventSubscriber
     public virtual ValueTask OnRequestCompletedAsync(RequestCompleted e, CancellationToken cancellationToken) => default;
 
     public virtual ValueTask OnStreamAbandonedAsync(StreamAbandoned e, CancellationToken cancellationToken) => default;
+    public virtual ValueTask OnCacheLookupAsync(CacheLookedUp e, CancellationToken cancellationToken) => default;
 }
