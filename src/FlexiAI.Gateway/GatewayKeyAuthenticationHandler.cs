@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace FlexiAI.Gateway;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;gateway key&gt;</c> for the admin area; challenges and refusals are OpenAI-shaped.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer &lt;gateway key&gt;</c> (or HTTP Basic with the key as password, for browsers) for the admin area; challenges and refusals are OpenAI-shaped.</summary>
 internal sealed class GatewayKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, FlexiAIGateway gateway)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -25,8 +25,16 @@ internal sealed class GatewayKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), GatewayAuthorization.Scheme)));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteAsync(401, "Incorrect or missing gateway key. Send 'Authorization: Bearer <gateway key>'.", "invalid_api_key");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // A browser opening the dashboard gets its login prompt: the password is an admin gateway key (any user name).
+        if (Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            Response.Headers.WWWAuthenticate = "Basic realm=\"FlexiAI gateway admin\", charset=\"UTF-8\"";
+        }
+
+        return WriteAsync(401, "Incorrect or missing gateway key. Send 'Authorization: Bearer <gateway key>'.", "invalid_api_key");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteAsync(403, "This gateway key is not an admin key (gateway.keys[].admin).", "admin_key_required");

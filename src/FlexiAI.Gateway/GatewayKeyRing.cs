@@ -83,11 +83,39 @@ internal sealed class GatewayKeyRing
     public GatewayKey? FromAuthorizationHeader(string? header)
     {
         const string Bearer = "Bearer ";
+        const string Basic = "Basic ";
+        if (header is not null && header.Length > Basic.Length && header.StartsWith(Basic, StringComparison.OrdinalIgnoreCase))
+        {
+            return FromBasic(header.AsSpan(Basic.Length).Trim());
+        }
+
         if (header is null || header.Length <= Bearer.Length || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         return Find(header.AsSpan(Bearer.Length).Trim());
+    }
+
+    /// <summary>
+    /// HTTP Basic credentials whose password is a gateway key (any user name): what a browser sends after its login prompt,
+    /// so the dashboard page and its same-origin requests carry the key without scripts or URLs holding it.
+    /// </summary>
+    private GatewayKey? FromBasic(ReadOnlySpan<char> encoded)
+    {
+        if (encoded.Length > 1024)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[768];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written))
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes[..written]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : Find(text.AsSpan(colon + 1));
     }
 }

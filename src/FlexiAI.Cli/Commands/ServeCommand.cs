@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using FlexiAI.Gateway;
 
 namespace FlexiAI.Cli.Commands;
@@ -64,7 +65,7 @@ internal static class ServeCommand
             GatewayHost server;
             try
             {
-                server = await GatewayHost.StartAsync(gateway, host, port, cancellationToken: cancellationToken).ConfigureAwait(false);
+                server = await GatewayHost.StartAsync(gateway, host, port, mapAdmin: MapDashboard(gateway), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException)
             {
@@ -92,4 +93,16 @@ internal static class ServeCommand
         context.Out.WriteLine("stopped");
         return 0;
     }
+
+    /// <summary>
+    /// The live dashboard (FlexiAI.Dashboard) at <c>/dashboard</c>, inside the gateway's admin area: an admin gateway key is
+    /// required (Bearer, or a browser's login prompt with the key as password), and admins may reset or trip a breaker.
+    /// </summary>
+    internal static Action<GatewayEndpoints> MapDashboard(FlexiAIGateway gateway) =>
+        endpoints => endpoints.Admin.MapFlexiAIDashboard("/dashboard", o =>
+        {
+            o.Client = gateway.Client;
+            o.RequireAuthorization(GatewayAuthorization.AdminPolicy);
+            o.EnableAdminActions(GatewayAuthorization.AdminPolicy);
+        });
 }
