@@ -32,6 +32,23 @@ internal static class DashboardSnapshotWriter
         w.WriteNumber("output_tokens", metrics.OutputTokens);
         w.WriteEndObject();
 
+        // The response cache (when the app put UseFlexiAICache in front of the client): hit rate over the lookups that could hit.
+        w.WriteStartObject("cache");
+        w.WriteNumber("hits", metrics.CacheHits);
+        w.WriteNumber("misses", metrics.CacheMisses);
+        w.WriteNumber("bypasses", metrics.CacheBypasses);
+        w.WriteNumber("store_errors", metrics.CacheStoreErrors);
+        if (metrics.CacheHits + metrics.CacheMisses is > 0 and var lookups)
+        {
+            w.WriteNumber("hit_rate", (double)metrics.CacheHits / lookups);
+        }
+        else
+        {
+            w.WriteNull("hit_rate");
+        }
+
+        w.WriteEndObject();
+
         w.WriteStartObject("cost");
         w.WriteString("currency", "USD");
         w.WriteNumber("today", input.Today.Total);

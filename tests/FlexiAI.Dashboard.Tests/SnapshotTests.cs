@@ -97,6 +97,28 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task The_snapshot_reports_the_response_caches_hit_rate_and_none_before_any_lookup()
+    {
+        await using var app = await TestApp.StartAsync((web, client) => web.MapFlexiAIDashboard("/flexiai", o => { o.Client = client; o.AllowAnonymous(); }));
+        var before = (await SnapshotAsync(app)).GetProperty("cache");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("hit_rate").ValueKind);
+
+        using var cached = new ChatClientBuilder(app.Client).UseFlexiAICache(o => o.Enabled = true).Build();
+        for (var i = 0; i < 4; i++)
+        {
+            await cached.GetResponseAsync([new ChatMessage(ChatRole.User, "What is a circuit breaker?")], null, TestContext.Current.CancellationToken);
+        }
+
+        var cache = (await SnapshotAsync(app)).GetProperty("cache");
+        var metrics = app.Client.GetMetrics();
+        Assert.Equal(1, metrics.CacheMisses);
+        Assert.Equal(3, metrics.CacheHits);
+        Assert.Equal(metrics.CacheHits, cache.GetProperty("hits").GetInt64());
+        Assert.Equal(metrics.CacheMisses, cache.GetProperty("misses").GetInt64());
+        Assert.Equal(0.75, cache.GetProperty("hit_rate").GetDouble(), 3);
+    }
+
+    [Fact]
     public async Task The_timeline_keeps_only_the_newest_transitions()
     {
         await using var app = await TestApp.StartAsync((web, client) => web.MapFlexiAIDashboard("/flexiai", o => { o.Client = client; o.AllowAnonymous(); o.TimelineCapacity = 2; }));

@@ -256,6 +256,12 @@ internal sealed class TopCommand
         }
     }
 
+    /// <summary>" · cache hit rate 42.0 % of 120" when the app has a response cache with lookups, else nothing.</summary>
+    private static string CacheLine(JsonNode? cache) =>
+        cache?["hit_rate"] is JsonValue rate && rate.TryGetValue<double>(out var value)
+            ? string.Create(CultureInfo.InvariantCulture, $" · cache hit rate {value * 100:0.0} % of {(cache["hits"]?.GetValue<long>() ?? 0) + (cache["misses"]?.GetValue<long>() ?? 0)}")
+            : string.Empty;
+
     private Rows Render(JsonNode snap)
     {
         var totals = snap["totals"]!;
@@ -263,7 +269,8 @@ internal sealed class TopCommand
         var header = new Markup(
             $"[bold]FlexiAI top[/] — {Markup.Escape(_source)} — {Time(snap["captured_at"])} UTC\n" +
             $"requests {Long(totals["requests"])} · succeeded {Long(totals["succeeded"])} · failed {Long(totals["failed"])} · failovers {Long(totals["failovers"])} · " +
-            $"tokens {Long(totals["input_tokens"])}/{Long(totals["output_tokens"])} · cost today {Usd(cost?["today"])} · since start {Usd(cost?["since_start"])}");
+            $"tokens {Long(totals["input_tokens"])}/{Long(totals["output_tokens"])} · cost today {Usd(cost?["today"])} · since start {Usd(cost?["since_start"])}" +
+            CacheLine(snap["cache"]));
 
         var table = new Table().AddColumns("provider", "breaker", "since / next probe", "attempts", "ok", "failed", "skipped", "failures by category", "p50/p95/p99", "ttft p50", "cost today", "last 5 min");
         foreach (var p in snap["providers"]!.AsArray())

@@ -17,9 +17,11 @@ public static class MatrixTable
 
     /// <summary>
     /// The primary's attempt / first-token / idle timeout in cells that stall. Not shorter: on a loaded 2-core machine a
-    /// 400 ms timeout once fired before the request reached the emulator (an attempt with no upstream call).
+    /// 400 ms timeout once fired before the request reached the emulator (an attempt with no upstream call), and with the
+    /// gateway, dashboard (Chromium) and fleet (three processes and a Redis) test projects running beside this one, 2 s did
+    /// too (no-answer/Stream/openai, stall-mid-stream/Stream/vertexai failed in the whole suite and passed alone).
     /// </summary>
-    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(4);
 
     private static readonly CallMode[] Both = [CallMode.Response, CallMode.Stream];
     private static readonly CallMode[] StreamOnly = [CallMode.Stream, CallMode.StreamContinue];
