@@ -87,7 +87,7 @@ internal static class DashboardEndpoints
         group.MapGet("/api/snapshot", async context =>
         {
             var admin = options.AdminPolicy is { } name && await IsAuthorizedAsync(context, name).ConfigureAwait(false);
-            await SendAsync(context, Encoding.UTF8.GetBytes(monitor.GetSnapshotJson(admin)), "application/json; charset=utf-8").ConfigureAwait(false);
+            await SendAsync(context, Encoding.UTF8.GetBytes(await monitor.GetSnapshotJsonAsync(admin, cancellationToken: context.RequestAborted).ConfigureAwait(false)), "application/json; charset=utf-8").ConfigureAwait(false);
         }).WithDisplayName("FlexiAI dashboard snapshot");
 
         if (options.AdminPolicy is { } adminPolicy)

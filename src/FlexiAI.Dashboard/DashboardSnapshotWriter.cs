@@ -66,6 +66,40 @@ internal static class DashboardSnapshotWriter
 
         w.WriteEndArray();
 
+        // Budget use: each configured budget, what its store counted in the current period (null: the store did not answer).
+        w.WriteStartArray("budgets");
+        foreach (var b in input.Budgets)
+        {
+            w.WriteStartObject();
+            w.WriteString("description", b.Description);
+            w.WriteString("scope", b.Scope.ToString().ToLowerInvariant());
+            w.WriteString("period", b.Period.ToString().ToLowerInvariant());
+            WriteAmount(w, "limit", b.Limit);
+            WriteAmount(w, "soft_limit", b.SoftLimit);
+            WriteAmount(w, "spent", b.Spent);
+            if (b.Used is { } used)
+            {
+                w.WriteNumber("used", used);
+            }
+            else
+            {
+                w.WriteNull("used");
+            }
+
+            if (b.ResetsAt is { } resets)
+            {
+                w.WriteString("resets_at", resets);
+            }
+            else
+            {
+                w.WriteNull("resets_at");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
         w.WriteStartArray("timeline");
         foreach (var change in input.Timeline)
         {
@@ -220,6 +254,18 @@ internal static class DashboardSnapshotWriter
         }
     }
 
+    private static void WriteAmount(Utf8JsonWriter w, string name, decimal? amount)
+    {
+        if (amount is { } value)
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
     /// <summary>What one snapshot is written from.</summary>
     internal sealed record Input(
         MetricsSnapshot Metrics,
@@ -229,5 +275,6 @@ internal static class DashboardSnapshotWriter
         IReadOnlyList<DashboardHistory.Point> History,
         IReadOnlyList<CircuitStateChange> Timeline,
         bool AdminActions,
-        TimeSpan Bucket);
+        TimeSpan Bucket,
+        IReadOnlyList<BudgetStatus> Budgets);
 }

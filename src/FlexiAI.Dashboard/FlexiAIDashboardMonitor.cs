@@ -54,9 +54,11 @@ public sealed class FlexiAIDashboardMonitor : IDisposable
     /// <summary>Writes the dashboard snapshot: totals, per-provider breaker state, counts, latency, cost and history, and the timeline.</summary>
     /// <param name="adminActions">Whether the caller may reset or trip breakers (the page shows the buttons only then).</param>
     /// <param name="indented">Whether to indent the JSON.</param>
+    /// <param name="cancellationToken">Cancels the budget store reads (each bounded at 1 s).</param>
     /// <returns>The JSON text (snake_case names, durations in milliseconds, amounts in US dollars).</returns>
-    public string GetSnapshotJson(bool adminActions = false, bool indented = false)
+    public async Task<string> GetSnapshotJsonAsync(bool adminActions = false, bool indented = false, CancellationToken cancellationToken = default)
     {
+        var budgets = await _client.GetBudgetStatusAsync(cancellationToken).ConfigureAwait(false);
         var metrics = _client.GetMetrics();
         var status = _client.GetProviderStatus();
         var today = _client.GetCostReport(CostPeriod.Today);
@@ -72,7 +74,7 @@ public sealed class FlexiAIDashboardMonitor : IDisposable
         var buffer = new ArrayBufferWriter<byte>(8192);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
-            DashboardSnapshotWriter.Write(w, new DashboardSnapshotWriter.Input(metrics, status, today, sinceStart, history, timeline, adminActions, HistoryBucket));
+            DashboardSnapshotWriter.Write(w, new DashboardSnapshotWriter.Input(metrics, status, today, sinceStart, history, timeline, adminActions, HistoryBucket, budgets));
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

@@ -261,6 +261,16 @@ public sealed class FlexiAIClient : IChatClient
     public CostReport GetCostReport(CostPeriod period = CostPeriod.SinceStart) => _cost.Ledger.Report(period);
 
     /// <summary>
+    /// Reports every configured budget (<c>budgets</c>) with what was spent in its current period, as its budget store counts
+    /// it (this process, or the whole fleet with a shared store such as Redis). Each store read is bounded (1 s); a budget whose
+    /// store does not answer has <see cref="BudgetStatus.Spent"/> <see langword="null"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The budgets in configuration order; empty when none are configured.</returns>
+    public Task<IReadOnlyList<BudgetStatus>> GetBudgetStatusAsync(CancellationToken cancellationToken = default) =>
+        _cost.Budgets is { } budgets ? budgets.StatusAsync(cancellationToken) : Task.FromResult<IReadOnlyList<BudgetStatus>>([]);
+
+    /// <summary>
     /// Estimates what a request would cost on each enabled provider, in routing order, before sending it: input tokens
     /// (o200k tokenizer for OpenAI, an approximation for Claude and Gemini), the minimum cost (input only) and the maximum
     /// (input plus <see cref="ChatOptions.MaxOutputTokens"/>, else the model's output limit). No network call.

@@ -119,6 +119,25 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task The_snapshot_reports_budget_use_as_the_client_counts_it()
+    {
+        await using var app = await TestApp.StartAsync(
+            (web, client) => web.MapFlexiAIDashboard("/flexiai", o => { o.Client = client; o.AllowAnonymous(); }),
+            options => options.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Global, Period = BudgetPeriod.Day, Limit = 5m }));
+        await app.AskAsync();
+
+        var budgets = (await SnapshotAsync(app)).GetProperty("budgets").EnumerateArray().ToList();
+        var status = Assert.Single(await app.Client.GetBudgetStatusAsync(TestContext.Current.CancellationToken));
+        var budget = Assert.Single(budgets);
+        Assert.Equal("global daily", budget.GetProperty("description").GetString());
+        Assert.Equal(5m, budget.GetProperty("limit").GetDecimal());
+        Assert.True(status.Spent > 0);
+        Assert.Equal(status.Spent, budget.GetProperty("spent").GetDecimal());
+        Assert.Equal(status.Used!.Value, budget.GetProperty("used").GetDouble(), 9);
+        Assert.Equal(status.ResetsAt, budget.GetProperty("resets_at").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task The_timeline_keeps_only_the_newest_transitions()
     {
         await using var app = await TestApp.StartAsync((web, client) => web.MapFlexiAIDashboard("/flexiai", o => { o.Client = client; o.AllowAnonymous(); o.TimelineCapacity = 2; }));

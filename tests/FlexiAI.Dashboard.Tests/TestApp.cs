@@ -48,7 +48,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<TestApp> StartAsync(Action<WebApplication, FlexiAIClient> map)
+    public static async Task<TestApp> StartAsync(Action<WebApplication, FlexiAIClient> map, Action<FlexiAIOptions>? configure = null)
     {
         var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard(), TestContext.Current.CancellationToken);
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
@@ -58,6 +58,7 @@ internal sealed class TestApp : IAsyncDisposable
         options.CircuitBreaker.FailureThreshold = 2;
         options.CircuitBreaker.RecoveryTimeout = Recovery;
         options.Retry.MaxAttempts = 1;
+        configure?.Invoke(options);
         var client = new FlexiAIClient(options, new FlexiAIClientOptions { TimeProvider = time });
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });

@@ -135,7 +135,7 @@ internal sealed class TopCommand
         options.Retry.MaxAttempts = 1;
         using var client = ConfigurationSource.CreateClient(context, options);
         using var monitor = new FlexiAIDashboardMonitor(client);
-        var top = new TopCommand(context, "embedded emulator", _ => Task.FromResult(JsonNode.Parse(monitor.GetSnapshotJson())!));
+        var top = new TopCommand(context, "embedded emulator", async token => JsonNode.Parse(await monitor.GetSnapshotJsonAsync(cancellationToken: token).ConfigureAwait(false))!);
 
         if (once)
         {
@@ -262,6 +262,20 @@ internal sealed class TopCommand
             ? string.Create(CultureInfo.InvariantCulture, $" · cache hit rate {value * 100:0.0} % of {(cache["hits"]?.GetValue<long>() ?? 0) + (cache["misses"]?.GetValue<long>() ?? 0)}")
             : string.Empty;
 
+    /// <summary>" · budgets: global daily 12 % (0.12 of 1 USD)" for each budget with a hard limit, else nothing.</summary>
+    private static string BudgetLine(JsonNode? budgets)
+    {
+        if (budgets is not JsonArray list || list.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var parts = list.Select(b => b!["used"] is JsonValue used && used.TryGetValue<double>(out var share)
+            ? string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(b["description"]!.GetValue<string>())} {share * 100:0} %")
+            : $"{Markup.Escape(b["description"]!.GetValue<string>())} n/a");
+        return "\nbudgets: " + string.Join(" · ", parts);
+    }
+
     private Rows Render(JsonNode snap)
     {
         var totals = snap["totals"]!;
@@ -270,7 +284,7 @@ internal sealed class TopCommand
             $"[bold]FlexiAI top[/] — {Markup.Escape(_source)} — {Time(snap["captured_at"])} UTC\n" +
             $"requests {Long(totals["requests"])} · succeeded {Long(totals["succeeded"])} · failed {Long(totals["failed"])} · failovers {Long(totals["failovers"])} · " +
             $"tokens {Long(totals["input_tokens"])}/{Long(totals["output_tokens"])} · cost today {Usd(cost?["today"])} · since start {Usd(cost?["since_start"])}" +
-            CacheLine(snap["cache"]));
+            CacheLine(snap["cache"]) + BudgetLine(snap["budgets"]));
 
         var table = new Table().AddColumns("provider", "breaker", "since / next probe", "attempts", "ok", "failed", "skipped", "failures by category", "p50/p95/p99", "ttft p50", "cost today", "last 5 min");
         foreach (var p in snap["providers"]!.AsArray())

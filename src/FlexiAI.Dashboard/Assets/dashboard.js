@@ -136,6 +136,7 @@
       ['requests', nf.format(t.requests)], ['succeeded', nf.format(t.succeeded)], ['failed', nf.format(t.failed)],
       ['failovers', nf.format(t.failovers)], ['tokens in / out', `${nf.format(t.input_tokens)} / ${nf.format(t.output_tokens)}`],
       ['cost today', usd(snap.cost.today)], ['cost since start', usd(snap.cost.since_start)],
+      ...(snap.budgets || []).map(b => [`budget ${b.description}`, b.used !== null ? `${(b.used * 100).toFixed(0)} % of ${usd(b.limit)}` : (b.spent !== null ? `${usd(b.spent)} spent` : 'store not answering')]),
       ['cache hit rate', snap.cache && snap.cache.hit_rate !== null ? `${(snap.cache.hit_rate * 100).toFixed(1)} % of ${nf.format(snap.cache.hits + snap.cache.misses)}` : '—'],
     ];
     const totals = $('totals');

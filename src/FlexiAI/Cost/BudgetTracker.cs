@@ -116,6 +116,32 @@ internal sealed class BudgetTracker
         }
     }
 
+    /// <summary>Every budget with what its store says was spent in the current period (<see langword="null"/> when the store did not answer).</summary>
+    public async Task<IReadOnlyList<BudgetStatus>> StatusAsync(CancellationToken cancellationToken)
+    {
+        var now = _owner.Time.GetUtcNow();
+        var result = new List<BudgetStatus>(_budgets.Length);
+        foreach (var budget in _budgets)
+        {
+            var period = budget.PeriodAt(now);
+            decimal? spent;
+            try
+            {
+                spent = await Bounded(_store.GetAsync(period.Key, cancellationToken), cancellationToken).ConfigureAwait(false) / MicroPerDollar;
+                StoreAnswered();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                StoreFailed(ex);
+                spent = null;
+            }
+
+            result.Add(new BudgetStatus(budget.Options, spent, period.ResetsAt is null ? null : period.Start, period.ResetsAt));
+        }
+
+        return result;
+    }
+
     /// <summary>The request's most expensive outcome on this provider: its input plus the most output it may produce (pico-dollars).</summary>
     public long EstimateMaximum(RequestState request, ProviderPricing pricing, PriceRates rates)
     {

@@ -38,6 +38,11 @@ internal sealed class CostAccounting
 
     public ILogger Logger => _logger;
 
+    /// <summary>Gets the budgets of the configuration prepared last (the one in use), or <see langword="null"/> when none are configured.</summary>
+    public BudgetTracker? Budgets { get => Volatile.Read(ref _budgets); private set => Volatile.Write(ref _budgets, value); }
+
+    private BudgetTracker? _budgets;
+
     /// <summary>Builds the prices (shipped table, overlaid by the pricing file, overlaid by configured models) and budgets of one configuration.</summary>
     /// <exception cref="ConfigurationException">The pricing file cannot be read.</exception>
     public CostSetup Prepare(FlexiAIOptions options)
@@ -58,6 +63,7 @@ internal sealed class CostAccounting
         }
 
         var budgets = cost.Budgets.Count > 0 ? new BudgetTracker(this, [.. cost.Budgets], cost.BudgetStore ?? FleetBudgetStore ?? _defaultStore) : null;
+        Budgets = budgets;
         return new CostSetup(this, cost.Pricing.Models, file, budgets);
     }
 

@@ -124,6 +124,55 @@ public sealed class BudgetTests(EmulatedProvidersFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Budget_status_reports_each_budgets_spending_in_its_period_and_a_store_that_does_not_answer_as_unknown()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var primary = new UsageChatClient(Usage(1_000_000, 0)); // $0.20 on gpt-5.4-nano
+        var options = Options(Provider("a", "openai", "gpt-5.4-nano", primary, 1));
+        options.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Provider, Name = "a", Period = BudgetPeriod.Day, Limit = 0.8m });
+        options.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Global, Period = BudgetPeriod.Month, SoftLimit = 10m });
+        using var client = Client(options, time);
+        using var none = Client(Options(Provider("a", "openai", "gpt-5.4-nano", primary, 1)), time);
+        Assert.Empty(await none.GetBudgetStatusAsync(Token));
+
+        await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 10 }, Token);
+        var status = await client.GetBudgetStatusAsync(Token);
+
+        Assert.Equal(2, status.Count);
+        var daily = status[0];
+        Assert.Equal(BudgetScope.Provider, daily.Scope);
+        Assert.Equal("a", daily.Name);
+        Assert.Equal(0.2m, daily.Spent);
+        Assert.Equal(0.25, daily.Used!.Value, 6);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero), daily.PeriodStart);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero), daily.ResetsAt);
+        var monthly = status[1];
+        Assert.Equal(0.2m, monthly.Spent);
+        Assert.Null(monthly.Used); // a soft limit only: no share of a hard limit
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), monthly.ResetsAt);
+
+        // The next day the daily count starts again; the monthly one goes on.
+        time.Advance(TimeSpan.FromDays(1));
+        status = await client.GetBudgetStatusAsync(Token);
+        Assert.Equal(0m, status[0].Spent);
+        Assert.Equal(0.2m, status[1].Spent);
+
+        // A store that hangs: bounded, reported as unknown rather than zero.
+        var hanging = Options(Provider("a", "openai", "gpt-5.4-nano", primary, 1));
+        hanging.Cost.Budgets.Add(new BudgetOptions { Scope = BudgetScope.Global, Period = BudgetPeriod.Day, Limit = 1m });
+        hanging.Cost.BudgetStore = new HangingBudgetStore();
+        using var unanswered = Client(hanging, time);
+        var pending = unanswered.GetBudgetStatusAsync(Token);
+        for (var i = 0; i < 50 && !pending.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(pending, Task.Delay(50, Token));
+        }
+
+        Assert.Null(Assert.Single(await pending).Spent);
+    }
+
+    [Fact]
     public async Task A_tag_budget_counts_only_requests_with_that_tag()
     {
         var options = Options(Provider("a", "openai", "gpt-5.4-nano", new UsageChatClient(Usage(1_000_000, 0)), 1));
