@@ -41,7 +41,30 @@ internal static class OptionsJsonWriter
             }
 
             w.WriteEndArray();
+            if (options.CircuitBreaker.Store is { } store)
+            {
+                // The shared store (e.g. Redis): its connection string with any password masked.
+                w.WriteStartObject("store");
+                w.WriteString("type", store.Type);
+                if (store.MaskedConnection is { } connection)
+                {
+                    w.WriteString("connection", connection);
+                }
+
+                if (store.Prefix is { } prefix)
+                {
+                    w.WriteString("prefix", prefix);
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
+
+            if (options.RateLimit is { } rateLimit)
+            {
+                WriteRateLimit(w, rateLimit);
+            }
 
             w.WriteStartObject("retry");
             w.WriteNumber("max_attempts", options.Retry.MaxAttempts);
@@ -184,6 +207,11 @@ internal static class OptionsJsonWriter
             WriteBreakerOverrides(w, breaker);
         }
 
+        if (p.RateLimit is { } rateLimit)
+        {
+            WriteRateLimit(w, rateLimit);
+        }
+
         w.WriteStartObject("config");
         foreach (var (key, value) in p.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -192,6 +220,27 @@ internal static class OptionsJsonWriter
         }
 
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteRateLimit(Utf8JsonWriter w, RateLimitOptions limit)
+    {
+        w.WriteStartObject("rate_limit");
+        if (limit.RequestsPerMinute is { } requests)
+        {
+            w.WriteNumber("requests_per_minute", requests);
+        }
+
+        if (limit.TokensPerMinute is { } tokens)
+        {
+            w.WriteNumber("tokens_per_minute", tokens);
+        }
+
+        if (limit.MaxWait > TimeSpan.Zero)
+        {
+            Duration(w, "max_wait", limit.MaxWait);
+        }
+
         w.WriteEndObject();
     }
 
