@@ -47,7 +47,7 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
     private readonly RedisChannel _channel;
     private readonly string _keyPrefix;
     private readonly RedisHealth _health;
-    private readonly ConcurrentDictionary<string, Action<CircuitStateEntry>[]> _handlers = new(StringComparer.Ordinal);
+    private readonly CircuitChangeHandlers _handlers = new();
     private readonly ConcurrentDictionary<string, CircuitStateEntry> _newest = new(StringComparer.Ordinal);
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly ITimer _timer;
@@ -133,7 +133,7 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
         }
 
         Remember(key, replacement);
-        Notify(key, replacement);
+        _handlers.Notify(key, replacement);
         return true;
     }
 
@@ -142,9 +142,9 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(onChanged);
-        _handlers.AddOrUpdate(key, static (_, h) => [h], static (_, hs, h) => [.. hs, h], onChanged);
+        var subscription = _handlers.Subscribe(key, onChanged);
         EnsureSubscribed();
-        return new Subscription(this, key, onChanged);
+        return subscription;
     }
 
     /// <summary>Re-reads every subscribed entry now (what the refresh timer does), writing back newer entries Redis lost.</summary>
@@ -174,7 +174,7 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
                 }
 
                 Remember(keys[i], stored);
-                Notify(keys[i], stored);
+                _handlers.Notify(keys[i], stored);
             }
         }
 #pragma warning disable CA1031 // A refresh runs in the background: a failure marks Redis unavailable and the next tick tries again.
@@ -252,7 +252,7 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
 
         var key = text[..split];
         Remember(key, entry);
-        Notify(key, entry);
+        _handlers.Notify(key, entry);
     }
 
     private void Remember(string key, CircuitStateEntry entry)
@@ -272,17 +272,6 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
             if (entry.Version <= current.Version || _newest.TryUpdate(key, entry, current))
             {
                 return;
-            }
-        }
-    }
-
-    private void Notify(string key, CircuitStateEntry entry)
-    {
-        if (_handlers.TryGetValue(key, out var handlers))
-        {
-            foreach (var handler in handlers)
-            {
-                handler(entry);
             }
         }
     }
@@ -310,45 +299,4 @@ public sealed class RedisCircuitStateStore : INotifyingCircuitStateStore, IDispo
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => OnTick();
 
     private void OnRecovered() => OnTick();
-
-    private void Unsubscribe(string key, Action<CircuitStateEntry> handler)
-    {
-        while (_handlers.TryGetValue(key, out var handlers))
-        {
-            var index = Array.IndexOf(handlers, handler);
-            if (index < 0)
-            {
-                return;
-            }
-
-            if (handlers.Length == 1)
-            {
-                if (_handlers.TryRemove(new KeyValuePair<string, Action<CircuitStateEntry>[]>(key, handlers)))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            Action<CircuitStateEntry>[] rest = [.. handlers.AsSpan(0, index), .. handlers.AsSpan(index + 1)];
-            if (_handlers.TryUpdate(key, rest, handlers))
-            {
-                return;
-            }
-        }
-    }
-
-    private sealed class Subscription(RedisCircuitStateStore store, string key, Action<CircuitStateEntry> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                store.Unsubscribe(key, handler);
-            }
-        }
-    }
 }

@@ -10,7 +10,7 @@ namespace FlexiAI;
 public sealed class InMemoryCircuitStateStore : INotifyingCircuitStateStore
 {
     private readonly ConcurrentDictionary<string, CircuitStateEntry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Action<CircuitStateEntry>[]> _handlers = new(StringComparer.Ordinal);
+    private readonly CircuitChangeHandlers _handlers = new();
 
     /// <inheritdoc/>
     public ValueTask<CircuitStateEntry> GetAsync(string key, CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class InMemoryCircuitStateStore : INotifyingCircuitStateStore
         var replaced = Replace(key, expected, replacement);
         if (replaced)
         {
-            Notify(key, replacement);
+            _handlers.Notify(key, replacement);
         }
 
         return new(replaced);
@@ -39,8 +39,7 @@ public sealed class InMemoryCircuitStateStore : INotifyingCircuitStateStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(onChanged);
-        _handlers.AddOrUpdate(key, static (_, handler) => [handler], static (_, handlers, handler) => [.. handlers, handler], onChanged);
-        return new Subscription(this, key, onChanged);
+        return _handlers.Subscribe(key, onChanged);
     }
 
     private bool Replace(string key, CircuitStateEntry expected, CircuitStateEntry replacement)
@@ -69,59 +68,6 @@ public sealed class InMemoryCircuitStateStore : INotifyingCircuitStateStore
 
             // TryUpdate compares by reference-equal-or-Equals; records compare by value, which includes Version.
             return _entries.TryUpdate(key, replacement, current);
-        }
-    }
-
-    private void Notify(string key, CircuitStateEntry entry)
-    {
-        // Copy-on-write arrays: a handler that unsubscribes while we iterate changes only later notifications.
-        if (_handlers.TryGetValue(key, out var handlers))
-        {
-            foreach (var handler in handlers)
-            {
-                handler(entry);
-            }
-        }
-    }
-
-    private void Unsubscribe(string key, Action<CircuitStateEntry> handler)
-    {
-        while (_handlers.TryGetValue(key, out var handlers))
-        {
-            var index = Array.IndexOf(handlers, handler);
-            if (index < 0)
-            {
-                return;
-            }
-
-            if (handlers.Length == 1)
-            {
-                if (_handlers.TryRemove(new KeyValuePair<string, Action<CircuitStateEntry>[]>(key, handlers)))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            Action<CircuitStateEntry>[] rest = [.. handlers.AsSpan(0, index), .. handlers.AsSpan(index + 1)];
-            if (_handlers.TryUpdate(key, rest, handlers))
-            {
-                return;
-            }
-        }
-    }
-
-    private sealed class Subscription(InMemoryCircuitStateStore store, string key, Action<CircuitStateEntry> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                store.Unsubscribe(key, handler);
-            }
         }
     }
 }
