@@ -48,16 +48,9 @@ internal sealed class BudgetTracker
 
             estimateMicro ??= ToMicro(EstimateMaximum(request, pricing, rates));
             var period = budget.PeriodAt(now);
-            long spent;
-            try
+            if (await TryGetSpentAsync(period.Key, cancellationToken).ConfigureAwait(false) is not { } spent)
             {
-                spent = await Bounded(_store.GetAsync(period.Key, cancellationToken), cancellationToken).ConfigureAwait(false);
-                StoreAnswered();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                StoreFailed(ex);
-                return Admission.Allow;
+                return Admission.Allow; // a store that does not answer admits (fails open)
             }
 
             if (spent + estimateMicro.Value > limit)
@@ -76,6 +69,22 @@ internal sealed class BudgetTracker
 
     private ValueTask<long> Bounded(ValueTask<long> call, CancellationToken cancellationToken) =>
         call.IsCompleted ? call : new(call.AsTask().WaitAsync(StoreTimeout, _owner.Time, cancellationToken));
+
+    /// <summary>What the store says was spent under <paramref name="key"/> (micro-dollars), or <see langword="null"/> when it failed or did not answer within the bound.</summary>
+    private async ValueTask<long?> TryGetSpentAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var spent = await Bounded(_store.GetAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
+            StoreAnswered();
+            return spent;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            StoreFailed(ex);
+            return null;
+        }
+    }
 
     /// <summary>Adds an attempt's actual cost to every budget it falls under; raises a soft-limit warning once per period.</summary>
     public async ValueTask RecordAsync(string provider, string? tag, long pico, CancellationToken cancellationToken)
@@ -124,19 +133,8 @@ internal sealed class BudgetTracker
         foreach (var budget in _budgets)
         {
             var period = budget.PeriodAt(now);
-            decimal? spent;
-            try
-            {
-                spent = await Bounded(_store.GetAsync(period.Key, cancellationToken), cancellationToken).ConfigureAwait(false) / MicroPerDollar;
-                StoreAnswered();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                StoreFailed(ex);
-                spent = null;
-            }
-
-            result.Add(new BudgetStatus(budget.Options, spent, period.ResetsAt is null ? null : period.Start, period.ResetsAt));
+            var spent = await TryGetSpentAsync(period.Key, cancellationToken).ConfigureAwait(false);
+            result.Add(new BudgetStatus(budget.Options, spent / MicroPerDollar, period.ResetsAt is null ? null : period.Start, period.ResetsAt));
         }
 
         return result;

@@ -15,8 +15,8 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
     public const string NoTag = "(none)";
 
     private readonly Bucket _sinceStart = new(time.GetUtcNow(), long.MinValue);
-    private Bucket _today = new(DayStart(time.GetUtcNow()), DayId(time.GetUtcNow()));
-    private Bucket _month = new(MonthStart(time.GetUtcNow()), MonthId(time.GetUtcNow()));
+    private Bucket _today = new(Day(time.GetUtcNow().UtcDateTime), time.GetUtcNow().UtcDateTime.Date.Ticks);
+    private Bucket _month = new(Month(time.GetUtcNow().UtcDateTime), MonthId(time.GetUtcNow().UtcDateTime));
 
     /// <summary>Gets or sets a callback for every recorded cost (e.g. a meter's counter); runs on the request path, must be quick.</summary>
     public Action<CostRecord>? Recorded { get; set; }
@@ -99,17 +99,9 @@ internal sealed class CostLedger(TimeProvider time, int maxTags)
         return ReferenceEquals(seen, bucket) ? next : seen;
     }
 
-    private static long DayId(DateTimeOffset now) => now.UtcDateTime.Date.Ticks;
-
-    private static DateTimeOffset DayStart(DateTimeOffset now) => Day(now.UtcDateTime);
-
     private static DateTimeOffset Day(DateTime utc) => new(utc.Date, TimeSpan.Zero);
 
-    private static long MonthId(DateTimeOffset now) => MonthId(now.UtcDateTime);
-
     private static long MonthId(DateTime utc) => (utc.Year * 12) + utc.Month;
-
-    private static DateTimeOffset MonthStart(DateTimeOffset now) => Month(now.UtcDateTime);
 
     private static DateTimeOffset Month(DateTime utc) => new(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
