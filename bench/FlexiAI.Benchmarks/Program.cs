@@ -34,6 +34,9 @@ switch (args.Length > 0 ? args[0] : null)
     case "obs-paired":
         // obs-paired [rounds=400] [requests per block=200]: the observability time targets, interleaved, medians with spread (issue 11)
         return await ObservabilityPaired.RunAsync(Arg(args, 1, 400), Arg(args, 2, 200));
+    case "cold-paired":
+        // cold-paired [requests=20000]: the in-memory success path with the CPU caches evicted before each request (issue 9)
+        return await ColdPaired.RunAsync(Arg(args, 1, 20_000));
     case "obs-alloc-parts":
         return ObservabilityAllocationTrace.Parts();
     case "chaos":
@@ -42,9 +45,13 @@ switch (args.Length > 0 ? args[0] : null)
         return await AvailabilityChaos.RunAsync(Arg(args, 1, 4000), Arg(args, 2, 256),
             Array.IndexOf(args, "--mode") is var m and >= 0 && m + 1 < args.Length ? args[m + 1] : null,
             Array.IndexOf(args, "--scenario") is var sc and >= 0 && sc + 1 < args.Length ? args[sc + 1] : null);
+    case "gateway-loop":
+        // gateway-loop [seconds=30] [concurrency=16]: only SDK → gateway → emulator, for a profiler attached from outside
+        return await GatewayOverhead.RunLoopAsync(TimeSpan.FromSeconds(Arg(args, 1, 30)), Arg(args, 2, 16));
     case "gateway-overhead":
-        // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2]: SDK → gateway → emulator vs SDK → emulator (issue 17)
-        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), [1, 64, 256]);
+        // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2] [provider latency ms=0]:
+        //   SDK → gateway → emulator vs SDK → a bare forwarding hop → emulator vs SDK → emulator (issue 17)
+        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), [1, 64, 256], TimeSpan.FromMilliseconds(Arg(args, 4, 0)));
     default:
         BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
         return 0;
