@@ -81,7 +81,10 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddFlexiAIGateway(gateway);
 
         var app = builder.Build();
-        app.UseAuthentication();
+
+        // No UseAuthentication(): it would run the gateway-key scheme (the only one, so the default) on every request, and the
+        // chat endpoint checks its key itself. The admin policy names the scheme, so UseAuthorization() authenticates the
+        // admin area's requests — and only those.
         app.UseAuthorization();
         var endpoints = app.MapFlexiAIGateway();
 
