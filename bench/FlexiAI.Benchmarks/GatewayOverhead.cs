@@ -72,48 +72,52 @@ internal static class GatewayOverhead
             await FirstTokenAsync(viaHop, messages).ConfigureAwait(false);
         }
 
-        // Sequential latency, interleaved blocks.
-        var d = new List<double>();
-        var g = new List<double>();
-        var h = new List<double>();
-        var pl = new List<double>();
-        var fl = new List<double>();
-        (Func<Task>, List<double>)[] sides = [(callDirect, d), (callHop, h), (callPlain, pl), (callFlexi, fl), (callGateway, g)];
-        for (var round = 0; round < rounds; round++)
+        // With a provider latency (a realistic answer time), only throughput is measured: sequential requests would take hours.
+        if (providerLatency == TimeSpan.Zero)
         {
-            foreach (var (call, into) in Rotate(sides, round))
+            // Sequential latency, interleaved blocks.
+            var d = new List<double>();
+            var g = new List<double>();
+            var h = new List<double>();
+            var pl = new List<double>();
+            var fl = new List<double>();
+            (Func<Task>, List<double>)[] sides = [(callDirect, d), (callHop, h), (callPlain, pl), (callFlexi, fl), (callGateway, g)];
+            for (var round = 0; round < rounds; round++)
             {
-                for (var i = 0; i < perBlock; i++)
+                foreach (var (call, into) in Rotate(sides, round))
                 {
-                    var start = Stopwatch.GetTimestamp();
-                    await call().ConfigureAwait(false);
-                    into.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    for (var i = 0; i < perBlock; i++)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        await call().ConfigureAwait(false);
+                        into.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
                 }
             }
-        }
 
-        Console.WriteLine($"latency c=1 ({d.Count} requests each): direct p50 {P(d, 0.5):F3} ms p99 {P(d, 0.99):F3} ms | bare hop p50 {P(h, 0.5):F3} ms p99 {P(h, 0.99):F3} ms | gateway p50 {P(g, 0.5):F3} ms p99 {P(g, 0.99):F3} ms");
-        Console.WriteLine($"  plain MEAI proxy (parse, the OpenAI SDK's IChatClient, write; no FlexiAI) p50 {P(pl, 0.5):F3} ms p99 {P(pl, 0.99):F3} ms; gateway over it p50 {P(g, 0.5) - P(pl, 0.5):F3} ms");
-        Console.WriteLine($"  the same proxy over FlexiAIClient (no gateway keys, headers, metrics) p50 {P(fl, 0.5):F3} ms p99 {P(fl, 0.99):F3} ms: FlexiAI over the plain proxy p50 {P(fl, 0.5) - P(pl, 0.5):F3} ms; gateway over it p50 {P(g, 0.5) - P(fl, 0.5):F3} ms");
-        Console.WriteLine($"  added over direct: bare hop p50 {P(h, 0.5) - P(d, 0.5):F3} ms p99 {P(h, 0.99) - P(d, 0.99):F3} ms | gateway p50 {P(g, 0.5) - P(d, 0.5):F3} ms p99 {P(g, 0.99) - P(d, 0.99):F3} ms | gateway over the bare hop p50 {P(g, 0.5) - P(h, 0.5):F3} ms");
+            Console.WriteLine($"latency c=1 ({d.Count} requests each): direct p50 {P(d, 0.5):F3} ms p99 {P(d, 0.99):F3} ms | bare hop p50 {P(h, 0.5):F3} ms p99 {P(h, 0.99):F3} ms | gateway p50 {P(g, 0.5):F3} ms p99 {P(g, 0.99):F3} ms");
+            Console.WriteLine($"  plain MEAI proxy (parse, the OpenAI SDK's IChatClient, write; no FlexiAI) p50 {P(pl, 0.5):F3} ms p99 {P(pl, 0.99):F3} ms; gateway over it p50 {P(g, 0.5) - P(pl, 0.5):F3} ms");
+            Console.WriteLine($"  the same proxy over FlexiAIClient (no gateway keys, headers, metrics) p50 {P(fl, 0.5):F3} ms p99 {P(fl, 0.99):F3} ms: FlexiAI over the plain proxy p50 {P(fl, 0.5) - P(pl, 0.5):F3} ms; gateway over it p50 {P(g, 0.5) - P(fl, 0.5):F3} ms");
+            Console.WriteLine($"  added over direct: bare hop p50 {P(h, 0.5) - P(d, 0.5):F3} ms p99 {P(h, 0.99) - P(d, 0.99):F3} ms | gateway p50 {P(g, 0.5) - P(d, 0.5):F3} ms p99 {P(g, 0.99) - P(d, 0.99):F3} ms | gateway over the bare hop p50 {P(g, 0.5) - P(h, 0.5):F3} ms");
 
-        // Streaming time to first token, interleaved blocks.
-        var sd = new List<double>();
-        var sg = new List<double>();
-        var sh = new List<double>();
-        (ChatClient, List<double>)[] streamSides = [(direct, sd), (viaHop, sh), (viaGateway, sg)];
-        for (var round = 0; round < rounds; round++)
-        {
-            foreach (var (client, into) in Rotate(streamSides, round))
+            // Streaming time to first token, interleaved blocks.
+            var sd = new List<double>();
+            var sg = new List<double>();
+            var sh = new List<double>();
+            (ChatClient, List<double>)[] streamSides = [(direct, sd), (viaHop, sh), (viaGateway, sg)];
+            for (var round = 0; round < rounds; round++)
             {
-                for (var i = 0; i < perBlock; i++)
+                foreach (var (client, into) in Rotate(streamSides, round))
                 {
-                    into.Add(await FirstTokenAsync(client, messages).ConfigureAwait(false));
+                    for (var i = 0; i < perBlock; i++)
+                    {
+                        into.Add(await FirstTokenAsync(client, messages).ConfigureAwait(false));
+                    }
                 }
             }
-        }
 
-        Console.WriteLine($"streaming TTFT ({sd.Count} streams each): direct p50 {P(sd, 0.5):F3} ms | bare hop p50 {P(sh, 0.5):F3} ms | gateway p50 {P(sg, 0.5):F3} ms | added p50: bare hop {P(sh, 0.5) - P(sd, 0.5):F3} ms, gateway {P(sg, 0.5) - P(sd, 0.5):F3} ms");
+            Console.WriteLine($"streaming TTFT ({sd.Count} streams each): direct p50 {P(sd, 0.5):F3} ms | bare hop p50 {P(sh, 0.5):F3} ms | gateway p50 {P(sg, 0.5):F3} ms | added p50: bare hop {P(sh, 0.5) - P(sd, 0.5):F3} ms, gateway {P(sg, 0.5) - P(sd, 0.5):F3} ms");
+        }
 
         // Throughput at each concurrency, alternating sides round by round.
         foreach (var concurrency in concurrencies)

@@ -51,7 +51,7 @@ switch (args.Length > 0 ? args[0] : null)
     case "gateway-overhead":
         // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2] [provider latency ms=0]:
         //   SDK → gateway → emulator vs SDK → a bare forwarding hop → emulator vs SDK → emulator (issue 17)
-        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), [1, 64, 256], TimeSpan.FromMilliseconds(Arg(args, 4, 0)));
+        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), Arg(args, 4, 0) > 0 ? [64, 256] : [1, 64, 256], TimeSpan.FromMilliseconds(Arg(args, 4, 0)));
     default:
         BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
         return 0;
