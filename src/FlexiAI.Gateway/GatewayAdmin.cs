@@ -11,7 +11,7 @@ internal static class GatewayAdmin
 {
     /// <summary>
     /// The providers of every route, each once (by name): model, breaker state (one shared state store, so every route sees the
-    /// same), and the route names that use it.
+    /// same), and the route names that use it (none for a disabled provider no route names).
     /// </summary>
     public static async Task StatusAsync(HttpContext context, FlexiAIGateway gateway)
     {
@@ -20,14 +20,16 @@ internal static class GatewayAdmin
         {
             foreach (var status in await route.Client.GetProviderStatusAsync(context.RequestAborted).ConfigureAwait(false))
             {
+                // A disabled provider is listed (position 0) but no route of this client sends it requests.
+                var uses = status.Position > 0 ? names : [];
                 var index = providers.FindIndex(p => string.Equals(p.Status.Name, status.Name, StringComparison.OrdinalIgnoreCase));
                 if (index < 0)
                 {
-                    providers.Add((status, [.. names]));
+                    providers.Add((status, [.. uses]));
                 }
                 else
                 {
-                    providers[index].Routes.AddRange(names.Where(n => !providers[index].Routes.Contains(n, StringComparer.Ordinal)));
+                    providers[index].Routes.AddRange(uses.Where(n => !providers[index].Routes.Contains(n, StringComparer.Ordinal)));
                 }
             }
         }
