@@ -44,9 +44,14 @@ public sealed class FlexiAIGateway : IDisposable
 
         Keys = new GatewayKeyRing(gateway.Keys, clientOptions.EnvironmentVariables, clientOptions.TimeProvider);
 
-        // One breaker state and one budget ledger whichever route a request takes (a configured shared store — e.g. Redis — wins).
-        options.CircuitBreaker.StateStore ??= new InMemoryCircuitStateStore();
-        options.Cost.BudgetStore ??= new InMemoryBudgetStore();
+        // One breaker state and one budget ledger whichever route a request takes. A configured shared store
+        // (circuit_breaker.store, e.g. Redis) wins: each route's client then resolves it (the same Redis keys, so the same state
+        // across routes and across gateway instances), so the in-process stores are set only without one.
+        if (options.CircuitBreaker.Store is null || string.Equals(options.CircuitBreaker.Store.Type?.Trim(), "memory", StringComparison.OrdinalIgnoreCase))
+        {
+            options.CircuitBreaker.StateStore ??= new InMemoryCircuitStateStore();
+            options.Cost.BudgetStore ??= new InMemoryBudgetStore();
+        }
 
         var enabled = options.Providers.Where(p => p.Enabled).ToList();
         var clients = new Dictionary<string, FlexiAIClient>(StringComparer.Ordinal);
