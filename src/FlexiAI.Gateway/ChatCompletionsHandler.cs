@@ -42,7 +42,7 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             using var body = await ReadBodyAsync(context).ConfigureAwait(false);
             var request = ChatCompletionReader.Read(body.RootElement);
             route = request.Model;
-            var client = gateway.FindRoute(request.Model)
+            var client = gateway.FindGatewayRoute(request.Model)
                 ?? throw new GatewayRequestException(404, $"The model '{request.Model}' does not exist on this gateway: use a route ({string.Join(", ", gateway.Models)}); GET /v1/models lists them.", "model", code: "model_not_found");
             if (!key.MayUse(request.Model))
             {
@@ -56,17 +56,19 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
                 additional["flexiai.tag"] = tag;
             }
 
+            var bypass = ReadCacheControl(context, client, additional);
+
             using var timeout = new CancellationTokenSource(gateway.Options.RequestTimeout, gateway.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
             try
             {
                 if (request.Stream)
                 {
-                    await StreamAsync(context, client, request, requestId, linked.Token).ConfigureAwait(false);
+                    await StreamAsync(context, client, bypass, request, requestId, linked.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await RespondAsync(context, client, request, requestId, linked.Token).ConfigureAwait(false);
+                    await RespondAsync(context, client, bypass, request, requestId, linked.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
@@ -130,12 +132,12 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             : (502, "server_error", "all_providers_failed");
     }
 
-    private async Task RespondAsync(HttpContext context, FlexiAIClient client, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
+    private async Task RespondAsync(HttpContext context, GatewayRoute route, bool bypass, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
     {
-        var response = await client.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
+        var response = await route.ChatClient.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
         if (response.TryGetRoute() is { } report)
         {
-            SetRouteHeaders(context.Response.Headers, report);
+            SetRouteHeaders(context.Response.Headers, report, CacheState(route, bypass, request, report));
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -145,11 +147,11 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task StreamAsync(HttpContext context, FlexiAIClient client, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
+    private async Task StreamAsync(HttpContext context, GatewayRoute route, bool bypass, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
     {
         var id = "chatcmpl-" + requestId;
         var created = gateway.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var enumerator = client.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var enumerator = route.ChatClient.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {
             // Failover happens before the first update: until it arrives, a failure is still an ordinary HTTP error response.
@@ -235,7 +237,7 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             if (report is not null)
             {
                 // The route report of a stream: an SSE comment (ignored by SSE clients) before [DONE].
-                body.Write(Encoding.UTF8.GetBytes($": x-flexiai-route provider={report.Provider} attempts={report.Attempts.Count} cost={CostText(report)} cache=none failover={(report.FailedOver ? "true" : "false")}\n\n"));
+                body.Write(Encoding.UTF8.GetBytes($": x-flexiai-route provider={report.Provider} attempts={report.Attempts.Count} cost={CostText(report)} cache={CacheState(route, bypass, request, report)} failover={(report.FailedOver ? "true" : "false")}\n\n"));
             }
 
             body.Write(Done);
@@ -298,16 +300,65 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
     private static GatewayRequestException TooLarge(long max) =>
         new(413, $"The request body is larger than the gateway's limit of {max} bytes (gateway.max_request_body_bytes).", code: "request_too_large");
 
-    private static void SetRouteHeaders(IHeaderDictionary headers, RouteReport report)
+    private static void SetRouteHeaders(IHeaderDictionary headers, RouteReport report, string cache)
     {
         headers["x-flexiai-provider"] = report.Provider;
         headers["x-flexiai-attempts"] = report.Attempts.Count.ToString(CultureInfo.InvariantCulture);
         headers["x-flexiai-cost"] = CostText(report);
-        headers["x-flexiai-cache"] = "none";
+        headers["x-flexiai-cache"] = cache;
     }
 
     private static string CostText(RouteReport report) =>
-        report.Cost is { } cost ? cost.Total.ToString("0.########", CultureInfo.InvariantCulture) : "unknown";
+        report.Cost is { } cost ? cost.Total.ToString("0.########", CultureInfo.InvariantCulture) : report.CacheHit ? "0" : "unknown";
+
+    /// <summary>
+    /// Reads the request header <c>x-flexiai-cache</c> (<c>bypass</c>: neither read nor write the cache; <c>refresh</c>: skip the read,
+    /// store the fresh answer) into the cache's per-request keys. Returns whether the request bypasses the cache.
+    /// </summary>
+    private static bool ReadCacheControl(HttpContext context, GatewayRoute route, AdditionalPropertiesDictionary additional)
+    {
+        var value = context.Request.Headers["x-flexiai-cache"];
+        if (value.Count == 0)
+        {
+            return false;
+        }
+
+        var text = value.ToString().Trim();
+        var bypass = string.Equals(text, "bypass", StringComparison.OrdinalIgnoreCase);
+        var refresh = string.Equals(text, "refresh", StringComparison.OrdinalIgnoreCase);
+        if (!bypass && !refresh)
+        {
+            throw new GatewayRequestException(400, $"The request header x-flexiai-cache is '{(text.Length > 32 ? text[..32] + "…" : text)}'; use 'bypass' (neither read nor write the response cache) or 'refresh' (ask the providers and replace the cached answer), or leave it out.", code: "invalid_header");
+        }
+
+        if (route.Cache is not null)
+        {
+            additional[bypass ? ResponseCacheControl.BypassKey : ResponseCacheControl.RefreshKey] = true;
+        }
+
+        return bypass;
+    }
+
+    /// <summary>
+    /// What the response cache did, for <c>x-flexiai-cache</c>: <c>none</c> (no cache configured), <c>hit</c>, <c>bypass</c> (the request
+    /// header, or a request the cache does not keep: non-zero temperature without <c>cache_nondeterministic</c>) or <c>miss</c>
+    /// (the providers answered; also for <c>refresh</c>).
+    /// </summary>
+    private static string CacheState(GatewayRoute route, bool bypass, ChatCompletionRequest request, RouteReport report)
+    {
+        if (route.CacheOptions is not { } cache)
+        {
+            return "none";
+        }
+
+        if (report.CacheHit)
+        {
+            return "hit";
+        }
+
+        var options = request.Options;
+        return bypass || options.ConversationId is not null || (options.Temperature is { } t && t != 0f && !cache.CacheNondeterministic) ? "bypass" : "miss";
+    }
 
     private static void SetRetryAfter(HttpContext context, TimeSpan? wait)
     {

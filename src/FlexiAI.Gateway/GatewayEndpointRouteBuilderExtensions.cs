@@ -14,7 +14,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c> and <c>GET /v1/models</c> (gateway key), <c>/health</c>, <c>/health/live</c>,
     /// <c>/health/ready</c> and <c>/metrics</c> (open unless <see cref="GatewayOptions.ProtectMetrics"/>), and the admin area
-    /// (<c>/admin/status</c>, <c>/admin/cost</c>; admin key).
+    /// (<c>/admin/status</c>, <c>/admin/cost</c> over every route's client; admin key).
     /// </summary>
     /// <param name="endpoints">The app's endpoint builder.</param>
     /// <returns>The mapped endpoints; map admin-only endpoints on <see cref="GatewayEndpoints.Admin"/>.</returns>
@@ -38,33 +38,8 @@ public static class GatewayEndpointRouteBuilderExtensions
             metrics.RequireAuthorization(GatewayAuthorization.AdminPolicy);
         }
 
-        admin.MapGet("/admin/status", async context =>
-        {
-            var status = await gateway.Client.GetProviderStatusAsync(context.RequestAborted).ConfigureAwait(false);
-            context.Response.ContentType = "application/json";
-            var json = new Utf8JsonWriter(context.Response.Body);
-            await using (json.ConfigureAwait(false))
-            {
-            json.WriteStartObject();
-            json.WriteStartArray("providers");
-            foreach (var provider in status)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", provider.Name);
-                json.WriteString("model", provider.Model);
-                json.WriteString("state", provider.State.ToString());
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            }
-        });
-        admin.MapGet("/admin/cost", context =>
-        {
-            context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(gateway.Client.GetCostReport().ToJson(), context.RequestAborted);
-        });
+        admin.MapGet("/admin/status", context => GatewayAdmin.StatusAsync(context, gateway));
+        admin.MapGet("/admin/cost", context => GatewayAdmin.CostAsync(context, gateway));
         return new GatewayEndpoints(admin);
     }
 

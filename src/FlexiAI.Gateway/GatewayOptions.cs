@@ -26,4 +26,11 @@ public sealed class GatewayOptions
 
     /// <summary>Gets or sets a value indicating whether <c>/metrics</c> needs an admin key. Default <see langword="false"/> (open, like most Prometheus targets).</summary>
     public bool ProtectMetrics { get; set; }
+
+    /// <summary>
+    /// Gets or sets the store factory for a response cache whose <c>cache.backend</c> is not <c>memory</c> (code only, not JSON):
+    /// <c>new RedisResponseCacheStoreFactory()</c> from FlexiAI.Redis for <c>redis</c>. <c>flexiai serve</c> sets it. Default
+    /// <see langword="null"/>: a configured <c>redis</c> cache then fails at start with the fix.
+    /// </summary>
+    public IResponseCacheStoreFactory? CacheStoreFactory { get; set; }
 }

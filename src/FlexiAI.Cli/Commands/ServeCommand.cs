@@ -52,7 +52,11 @@ internal static class ServeCommand
                 context.Out.WriteLine($"gateway key {DemoKey} (the --emulate demo key)");
             }
 
-            gateway = new FlexiAIGateway(options, gatewayOptions, new FlexiAIClientOptions { EnvironmentVariables = context.Environment });
+            // The CLI ships FlexiAI.Redis: cache.backend "redis" and circuit_breaker.store { "type": "redis" } work for a fleet of gateways.
+            gatewayOptions.CacheStoreFactory ??= new FlexiAI.Redis.RedisResponseCacheStoreFactory();
+            var clientOptions = new FlexiAIClientOptions { EnvironmentVariables = context.Environment };
+            FlexiAI.Redis.RedisFlexiAIExtensions.UseRedis(clientOptions);
+            gateway = new FlexiAIGateway(options, gatewayOptions, clientOptions);
         }
         catch (ConfigurationException ex)
         {
