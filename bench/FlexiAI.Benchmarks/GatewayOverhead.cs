@@ -162,6 +162,73 @@ internal static class GatewayOverhead
         return 0;
     }
 
+    /// <summary><c>gateway-chunks</c>: when each streamed update arrives, directly and through the gateway (median over streams).</summary>
+    public static async Task<int> RunChunksAsync(int streams)
+    {
+        await using var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard()).ConfigureAwait(false);
+        using var gateway = Gateway(Options(emulator));
+        await using var host = await GatewayHost.StartAsync(gateway, "127.0.0.1", 0, configureLogging: _ => { }).ConfigureAwait(false);
+        await using var forwarder = await StartForwarderAsync(emulator["openai"].BaseUrl).ConfigureAwait(false);
+        var direct = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = emulator["openai"].BaseUrl, RetryPolicy = new ClientRetryPolicy(0) });
+        var viaGateway = new ChatClient("default", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(host.Url, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var viaHop = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(forwarder.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        List<ChatMessage> messages = [new UserChatMessage("Hello")];
+        foreach (var (name, client) in new[] { ("direct", direct), ("bare hop", viaHop), ("gateway", viaGateway) })
+        {
+            var arrivals = new List<List<double>>();
+            for (var i = 0; i < streams; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var times = new List<double>();
+                await foreach (var update in client.CompleteChatStreamingAsync(messages).ConfigureAwait(false))
+                {
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+
+                if (i >= streams / 2)
+                {
+                    arrivals.Add(times);
+                }
+            }
+
+            PrintArrivals(name, arrivals);
+        }
+
+        // The same streams in process through Microsoft.Extensions.AI: the SDK's IChatClient, and FlexiAIClient over it.
+        using var flexi = new FlexiAIClient(Options(emulator));
+        var sdk = Microsoft.Extensions.AI.OpenAIClientExtensions.AsIChatClient(direct);
+        List<Microsoft.Extensions.AI.ChatMessage> meaiMessages = [new(Microsoft.Extensions.AI.ChatRole.User, "Hello")];
+        foreach (var (name, client) in new (string, Microsoft.Extensions.AI.IChatClient)[] { ("SDK IChatClient (in process)", sdk), ("FlexiAIClient (in process)", flexi) })
+        {
+            var arrivals = new List<List<double>>();
+            for (var i = 0; i < streams; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var times = new List<double>();
+                await foreach (var update in client.GetStreamingResponseAsync(meaiMessages).ConfigureAwait(false))
+                {
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+
+                if (i >= streams / 2)
+                {
+                    arrivals.Add(times);
+                }
+            }
+
+            PrintArrivals(name, arrivals);
+        }
+
+        return 0;
+    }
+
+    private static void PrintArrivals(string name, List<List<double>> arrivals)
+    {
+        var count = arrivals.Min(a => a.Count);
+        var medians = Enumerable.Range(0, count).Select(k => P(arrivals.Select(a => a[k]).ToList(), 0.5));
+        Console.WriteLine($"{name}: {count} updates, median arrival (ms): {string.Join(" ", medians.Select(m => m.ToString("F2", Inv)))}");
+    }
+
     private static FlexiAIOptions Options(EmulatorHost emulator)
     {
         var options = new FlexiAIOptions();

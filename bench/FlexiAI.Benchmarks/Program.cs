@@ -48,6 +48,9 @@ switch (args.Length > 0 ? args[0] : null)
     case "gateway-loop":
         // gateway-loop [seconds=30] [concurrency=16]: only SDK → gateway → emulator, for a profiler attached from outside
         return await GatewayOverhead.RunLoopAsync(TimeSpan.FromSeconds(Arg(args, 1, 30)), Arg(args, 2, 16));
+    case "gateway-chunks":
+        // gateway-chunks [streams=400]: when each streamed update arrives, directly, through a bare hop and through the gateway
+        return await GatewayOverhead.RunChunksAsync(Arg(args, 1, 400));
     case "gateway-overhead":
         // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2] [provider latency ms=0]:
         //   SDK → gateway → emulator vs SDK → a bare forwarding hop → emulator vs SDK → emulator (issue 17)
