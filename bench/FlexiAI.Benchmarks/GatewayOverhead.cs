@@ -26,12 +26,16 @@ internal static class GatewayOverhead
     private const string Key = "bench-gateway-key";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<int> RunAsync(int rounds, int perBlock, TimeSpan throughputTime, int[] concurrencies, TimeSpan providerLatency)
+    public static async Task<int> RunAsync(int rounds, int perBlock, TimeSpan throughputTime, int[] concurrencies, TimeSpan providerLatency, TimeSpan chunkDelay)
     {
+        // A delay between stream chunks, as real providers have (tens of ms). With none, the emulator sends a whole answer in one
+        // burst and a gateway's first chunk waits behind the conversion of all the others for its socket send on two busy cores,
+        // so "time to first token" would measure the whole stream (gateway-chunks shows each chunk's arrival).
         var emulatorOptions = EmulatorOptions.Standard();
         foreach (var instance in emulatorOptions.Instances)
         {
             instance.FirstTokenLatency = providerLatency;
+            instance.ChunkDelay = chunkDelay;
         }
 
         await using var emulator = await EmulatorHost.StartAsync(emulatorOptions).ConfigureAwait(false);
@@ -55,7 +59,7 @@ internal static class GatewayOverhead
         var viaFlexi = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(flexiProxy.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
         Func<Task> callFlexi = () => viaFlexi.CompleteChatAsync(messages);
 
-        Console.WriteLine($"gateway overhead: OpenAI .NET SDK → emulator directly vs → a bare forwarding hop → emulator vs → gateway → emulator; provider latency {providerLatency.TotalMilliseconds} ms; {Environment.ProcessorCount} cores, load average {LoadAverage()}, all in one process");
+        Console.WriteLine($"gateway overhead: OpenAI .NET SDK → emulator directly vs → a bare forwarding hop → emulator vs → gateway → emulator; provider latency {providerLatency.TotalMilliseconds} ms, {chunkDelay.TotalMilliseconds} ms between stream chunks; {Environment.ProcessorCount} cores, load average {LoadAverage()}, all in one process");
 
         // Warm up: connections, and the JIT's tiering — with five paths through several HTTP stacks, the background JIT is still
         // busy (a sixth of all CPU samples) after 3 s; 30 s of mixed traffic lets it settle before anything is measured.
@@ -163,9 +167,15 @@ internal static class GatewayOverhead
     }
 
     /// <summary><c>gateway-chunks</c>: when each streamed update arrives, directly and through the gateway (median over streams).</summary>
-    public static async Task<int> RunChunksAsync(int streams)
+    public static async Task<int> RunChunksAsync(int streams, TimeSpan chunkDelay)
     {
-        await using var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard()).ConfigureAwait(false);
+        var emulatorOptions = EmulatorOptions.Standard();
+        foreach (var instance in emulatorOptions.Instances)
+        {
+            instance.ChunkDelay = chunkDelay;
+        }
+
+        await using var emulator = await EmulatorHost.StartAsync(emulatorOptions).ConfigureAwait(false);
         using var gateway = Gateway(Options(emulator));
         await using var host = await GatewayHost.StartAsync(gateway, "127.0.0.1", 0, configureLogging: _ => { }).ConfigureAwait(false);
         await using var forwarder = await StartForwarderAsync(emulator["openai"].BaseUrl).ConfigureAwait(false);
@@ -198,14 +208,15 @@ internal static class GatewayOverhead
         using var flexi = new FlexiAIClient(Options(emulator));
         var sdk = Microsoft.Extensions.AI.OpenAIClientExtensions.AsIChatClient(direct);
         List<Microsoft.Extensions.AI.ChatMessage> meaiMessages = [new(Microsoft.Extensions.AI.ChatRole.User, "Hello")];
-        foreach (var (name, client) in new (string, Microsoft.Extensions.AI.IChatClient)[] { ("SDK IChatClient (in process)", sdk), ("FlexiAIClient (in process)", flexi) })
+        var parsed = ChatCompletionReader.Read(System.Text.Json.JsonDocument.Parse("""{"model":"default","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello"}]}""").RootElement);
+        foreach (var (name, client, opts) in new (string, Microsoft.Extensions.AI.IChatClient, Microsoft.Extensions.AI.ChatOptions?)[] { ("SDK IChatClient (in process)", sdk, null), ("FlexiAIClient (in process)", flexi, null), ("FlexiAIClient, gateway-parsed request", flexi, parsed.Options), ("SDK IChatClient, gateway-parsed request", sdk, parsed.Options) })
         {
             var arrivals = new List<List<double>>();
             for (var i = 0; i < streams; i++)
             {
                 var start = Stopwatch.GetTimestamp();
                 var times = new List<double>();
-                await foreach (var update in client.GetStreamingResponseAsync(meaiMessages).ConfigureAwait(false))
+                await foreach (var update in client.GetStreamingResponseAsync(opts is null ? meaiMessages : parsed.Messages, opts).ConfigureAwait(false))
                 {
                     times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }

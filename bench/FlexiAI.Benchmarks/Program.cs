@@ -49,12 +49,12 @@ switch (args.Length > 0 ? args[0] : null)
         // gateway-loop [seconds=30] [concurrency=16]: only SDK → gateway → emulator, for a profiler attached from outside
         return await GatewayOverhead.RunLoopAsync(TimeSpan.FromSeconds(Arg(args, 1, 30)), Arg(args, 2, 16));
     case "gateway-chunks":
-        // gateway-chunks [streams=400]: when each streamed update arrives, directly, through a bare hop and through the gateway
-        return await GatewayOverhead.RunChunksAsync(Arg(args, 1, 400));
+        // gateway-chunks [streams=400] [emulator delay between chunks, ms=0]: when each streamed update arrives, directly, through a bare hop and through the gateway
+        return await GatewayOverhead.RunChunksAsync(Arg(args, 1, 400), TimeSpan.FromMilliseconds(Arg(args, 2, 0)));
     case "gateway-overhead":
-        // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2] [provider latency ms=0]:
+        // gateway-overhead [rounds=20] [requests per block=25] [seconds per side=2] [provider latency ms=0] [delay between stream chunks ms=1]:
         //   SDK → gateway → emulator vs SDK → a bare forwarding hop → emulator vs SDK → emulator (issue 17)
-        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), Arg(args, 4, 0) > 0 ? [64, 256] : [1, 64, 256], TimeSpan.FromMilliseconds(Arg(args, 4, 0)));
+        return await GatewayOverhead.RunAsync(Arg(args, 1, 20), Arg(args, 2, 25), TimeSpan.FromSeconds(Arg(args, 3, 2)), Arg(args, 4, 0) > 0 ? [64, 256] : [1, 64, 256], TimeSpan.FromMilliseconds(Arg(args, 4, 0)), TimeSpan.FromMilliseconds(Arg(args, 5, 1)));
     default:
         BenchmarkSwitcher.FromAssembly(typeof(EmulatorThroughput).Assembly).Run(args);
         return 0;
