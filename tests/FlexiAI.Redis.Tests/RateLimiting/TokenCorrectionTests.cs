@@ -125,6 +125,29 @@ public sealed class TokenCorrectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_streamed_answer_is_corrected_from_the_usage_its_stream_reported()
+    {
+        var (client, factory, redis) = await CreateAsync(shared: false, "stream");
+        try
+        {
+            UsageDetails? usage = null;
+            await foreach (var update in client.GetStreamingResponseAsync("Write an essay.", cancellationToken: Token))
+            {
+                usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
+            }
+
+            Assert.True(usage?.TotalTokenCount > TokensPerMinute, $"the streamed essay reported {usage?.TotalTokenCount} tokens");
+            var next = await client.GetResponseAsync("hi", cancellationToken: Token);
+            Assert.Equal("backup", next.GetRoute().Provider);
+            Assert.Equal(usage!.TotalTokenCount, Assert.Single(await client.GetRateLimitStatusAsync(Token)).TokensUsed);
+        }
+        finally
+        {
+            await DisposeAsync(client, factory, redis);
+        }
+    }
+
+    [Fact]
     public void The_local_window_counts_a_correction_with_its_reservation_while_it_is_in_the_window_and_an_excess_now_after()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
