@@ -52,7 +52,7 @@ internal static class CliApplication
 
         var noCheck = new Option<bool>("--no-check") { Description = "Skip the credential checks (no network calls)." };
         var metricsIn = new Option<string?>("--metrics") { Description = "Also show a metrics snapshot saved as JSON (by `flexiai demo --metrics FILE` or an app's GetMetrics().ToJson())." };
-        var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks, and metrics when there was traffic.") { config, emulate, noCheck, metricsIn };
+        var status = new Command("status", "Show the providers in routing order, their breaker states and credential checks, rate-limit headroom, and metrics when there was traffic.") { config, emulate, noCheck, metricsIn };
         status.SetAction((result, token) => StatusCommand.RunAsync(context, result.GetValue(config), result.GetValue(emulate), !result.GetValue(noCheck), result.GetValue(metricsIn), token));
         root.Subcommands.Add(status);
 

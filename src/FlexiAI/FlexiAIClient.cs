@@ -271,6 +271,16 @@ public sealed class FlexiAIClient : IChatClient
         _cost.Budgets is { } budgets ? budgets.StatusAsync(cancellationToken) : Task.FromResult<IReadOnlyList<BudgetStatus>>([]);
 
     /// <summary>
+    /// Reports every provider's client-side rate limit (<c>rate_limit</c>) with its headroom in the current sliding minute: requests
+    /// and tokens left. With a shared store (<c>circuit_breaker.store</c>, FlexiAI.Redis) the fleet's windows are read (each read
+    /// bounded by the store timeout); otherwise, or while that store does not answer, this process's (<see cref="RateLimitStatus.IsShared"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>One status per provider with a rate limit, in configuration order; empty when none has one.</returns>
+    public Task<IReadOnlyList<RateLimitStatus>> GetRateLimitStatusAsync(CancellationToken cancellationToken = default) =>
+        RateLimitStatusReader.ReadAsync(_sets.Current, cancellationToken);
+
+    /// <summary>
     /// Estimates what a request would cost on each enabled provider, in routing order, before sending it: input tokens
     /// (o200k tokenizer for OpenAI, an approximation for Claude and Gemini), the minimum cost (input only) and the maximum
     /// (input plus <see cref="ChatOptions.MaxOutputTokens"/>, else the model's output limit). No network call.

@@ -80,6 +80,14 @@ namespace FlexiAI.Redis.FleetHost
             options.AttemptTimeout = TimeSpan.FromSeconds(30);
             options.RequestTimeout = TimeSpan.FromSeconds(60);
             options.Retry.MaxAttempts = 1;
+            if (mode == "probe-race")
+            {
+                // The race checks the store's compare-and-swap, so the store must answer: on a CPU-starved machine a call can take
+                // longer than the 1 s default, and a timed-out call fails open to the local view (a local probe, by design).
+                options.CircuitBreaker.StoreTimeout = TimeSpan.FromSeconds(10);
+                connection += ",syncTimeout=10000,asyncTimeout=10000";
+            }
+
             options.UseRedis(connection, prefix);
             if (mode == "ratelimit")
             {
@@ -196,7 +204,7 @@ namespace FlexiAI.Redis.FleetHost
             {
                 if (Volatile.Read(ref completed) + _primary.InFlight == Callers && Interlocked.Exchange(ref settled, 1) == 0)
                 {
-                    _output.Line($"SETTLED {_primary.Calls}");
+                    _output.Line($"SETTLED {_primary.Calls} store-unavailable-warnings={_logs.Count(7101)}");
                 }
             }
 

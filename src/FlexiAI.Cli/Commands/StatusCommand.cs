@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace FlexiAI.Cli.Commands;
 
-/// <summary><c>flexiai status</c>: the configured providers in routing order, breaker states and credential checks.</summary>
+/// <summary>
+/// <c>flexiai status</c>: the configured providers in routing order, breaker states and credential checks, and the rate-limit
+/// headroom; with a shared store (<c>circuit_breaker.store</c>) the breakers and rate limits are the fleet's, read from it.
+/// </summary>
 internal static class StatusCommand
 {
     public static async Task<int> RunAsync(CliContext context, string? file, bool emulate, bool check, string? metricsFile, CancellationToken cancellationToken)
@@ -60,6 +63,24 @@ internal static class StatusCommand
                     context.Out.WriteLine(shared.IsAvailable
                         ? $"Shared state: {shared.Description}, available; the circuits above are the fleet's."
                         : $"Shared state: {shared.Description}, UNAVAILABLE; the circuits above are this process's local view.");
+                }
+
+                // Client-side rate limits: the headroom in the current minute, the fleet's when a shared store answers.
+                var limits = await client.GetRateLimitStatusAsync(cancellationToken).ConfigureAwait(false);
+                if (limits.Count > 0)
+                {
+                    var headroom = new Table().AddColumns("provider", "requests left", "tokens left", "counted by");
+                    foreach (var limit in limits)
+                    {
+                        headroom.AddRow(
+                            Markup.Escape(limit.Provider),
+                            limit.RequestsPerMinute is { } r ? string.Create(CultureInfo.InvariantCulture, $"{limit.RequestsLeft}/{r} per min") : "-",
+                            limit.TokensPerMinute is { } t ? string.Create(CultureInfo.InvariantCulture, $"{limit.TokensLeft}/{t} per min") : "-",
+                            limit.IsShared ? "the fleet (shared store)" : "this process");
+                    }
+
+                    context.Out.WriteLine("Rate limits (client-side, sliding minute):");
+                    console.Write(headroom);
                 }
 
                 // Metrics: this client's own when it has seen traffic (credential checks are not requests), and a saved snapshot when given.

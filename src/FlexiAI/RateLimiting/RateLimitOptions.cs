@@ -8,14 +8,15 @@ namespace FlexiAI;
 /// <remarks>
 /// Limits are sliding one-minute windows. Per process by default (a segmented sliding window on the client's TimeProvider); shared exactly by a fleet when
 /// <c>circuit_breaker.store</c> names a shared store (FlexiAI.Redis). Tokens are reserved from the request's estimated input plus
-/// its <c>MaxOutputTokens</c>.
+/// its <c>MaxOutputTokens</c> and corrected to the usage the provider reports when the attempt ends (an attempt that reports no
+/// usage keeps its estimate).
 /// </remarks>
 public sealed class RateLimitOptions
 {
     /// <summary>Gets or sets the most requests sent to the provider in any 60 seconds; <see langword="null"/> for no request limit.</summary>
     public int? RequestsPerMinute { get; set; }
 
-    /// <summary>Gets or sets the most tokens (estimated input plus requested output) sent in any 60 seconds; <see langword="null"/> for no token limit.</summary>
+    /// <summary>Gets or sets the most tokens used in any 60 seconds (reserved as estimated input plus requested output, corrected to actual usage); <see langword="null"/> for no token limit.</summary>
     public int? TokensPerMinute { get; set; }
 
     /// <summary>Gets or sets how long a request may wait for room before the provider is skipped; zero (the default) skips at once.</summary>

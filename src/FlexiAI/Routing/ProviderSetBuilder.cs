@@ -19,6 +19,7 @@ internal sealed class ProviderSetBuilder(
     IRateLimitStore? rateLimitStore = null)
 {
     private readonly LocalRateLimits _rateLimits = new(time);
+    private int _correctsTokens;
 
     /// <summary>Builds the set; on failure, disposes what it created and rethrows.</summary>
     /// <exception cref="ConfigurationException">A provider's type has no factory, or its factory refused the configuration.</exception>
@@ -130,6 +131,11 @@ internal sealed class ProviderSetBuilder(
                 // Last: a permit is taken only when every other gate admitted the attempt.
                 gates.Add(new RateLimitGate(routed, limit, _rateLimits.Get(provider.Name, "requests", limit.RequestsPerMinute), _rateLimits.Get(provider.Name, "tokens", limit.TokensPerMinute),
                     rateLimitStore, time, breakerOptions.StoreTimeout, logger));
+                if (limit.TokensPerMinute is not null && Interlocked.Exchange(ref _correctsTokens, 1) == 0)
+                {
+                    // Token reservations are corrected from the usage each attempt reports (once per client, kept across reloads).
+                    sink.Subscribe(new RateLimitSubscriber());
+                }
             }
 
             routed.Gates = [.. gates];

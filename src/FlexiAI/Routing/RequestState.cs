@@ -132,6 +132,9 @@ internal sealed class RequestState
     /// <summary>Gets or sets what the request has cost so far (set by the cost subscriber from billed attempts); <see langword="null"/> while unknown.</summary>
     public RequestCost? Cost { get; set; }
 
+    /// <summary>Gets or sets the tokens the running attempt reserved at its provider's rate limit, corrected from its usage when it ends (see <see cref="RateLimitSubscriber"/>).</summary>
+    public TokenReservation? TokenReservation { get; set; }
+
     /// <summary>Gets the log scope carrying the correlation id (built on first use).</summary>
     public CorrelationScope LogScope => _scope ??= new CorrelationScope(CorrelationId);
 
