@@ -34,6 +34,9 @@ switch (args.Length > 0 ? args[0] : null)
     case "obs-paired":
         // obs-paired [rounds=400] [requests per block=200]: the observability time targets, interleaved, medians with spread (issue 11)
         return await ObservabilityPaired.RunAsync(Arg(args, 1, 400), Arg(args, 2, 200));
+    case "redis-paired":
+        // redis-paired [rounds=400] [requests per block=200]: closed breaker, Redis store vs in-memory store, interleaved (issue 16)
+        return await RedisStorePaired.RunAsync(Arg(args, 1, 400), Arg(args, 2, 200));
     case "cold-paired":
         // cold-paired [requests=20000]: the in-memory success path with the CPU caches evicted before each request (issue 9)
         return await ColdPaired.RunAsync(Arg(args, 1, 20_000));
