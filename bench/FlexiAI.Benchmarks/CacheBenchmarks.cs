@@ -65,6 +65,9 @@ public class CacheBenchmarks
     [Benchmark(Baseline = true, Description = "no cache: FlexiAIClient")]
     public Task<ChatResponse> NoCache() => _flexi.GetResponseAsync(_conversation, _plain);
 
+    [Benchmark(Description = "key only (10 messages: canonical form + SHA-256)")]
+    public string? KeyOnly() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix);
+
     [Benchmark(Description = "memory hit (key of 10 messages + hit + fresh response)")]
     public Task<ChatResponse> MemoryHit() => _memory.GetResponseAsync(_conversation, _plain);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -21,6 +22,7 @@ namespace FlexiAI;
 public sealed partial class ResponseCachingChatClient : DelegatingChatClient
 {
     private const int ReplayChunk = 64;
+    private const int EntryOverheadBytes = 64; // per entry, message and non-text part: roughly what their JSON envelope takes
 
     private readonly ResponseCacheOptions _built;
     private readonly HybridCache _cache;
@@ -97,7 +99,7 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
             o.MaximumPayloadBytes = _built.MaxEntryBytes;
             o.MaximumKeyLength = 2048;
             o.DefaultEntryOptions = _settings.Entry;
-        }).AddSerializer(CachedChatResponseSerializer.Instance);
+        }).AddSerializer<CachedChatResponse>(distributedCache is null ? MemoryOnlyEntrySerializer.Instance : CachedChatResponseSerializer.Instance);
         _services = services.BuildServiceProvider();
         _cache = _services.GetRequiredService<HybridCache>();
     }
@@ -395,10 +397,12 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
         }
 
         var messages = new ChatMessage[response.Messages.Count];
+        long size = EntryOverheadBytes;
         for (var i = 0; i < messages.Length; i++)
         {
             var message = response.Messages[i];
             var contents = new List<AIContent>(message.Contents.Count);
+            size += EntryOverheadBytes;
             foreach (var content in message.Contents)
             {
                 switch (content)
@@ -410,12 +414,19 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
                     case UsageContent:
                         continue;
                     case TextContent text when content.GetType() == typeof(TextContent):
+                        size += Encoding.UTF8.GetByteCount(text.Text);
                         contents.Add(new TextContent(text.Text));
                         break;
                     default:
+                        size += ApproximateBytes(content);
                         contents.Add(content);
                         break;
                 }
+            }
+
+            if (size > settings.MaxEntryBytes)
+            {
+                return null; // served, not kept
             }
 
             messages[i] = new ChatMessage(message.Role, contents) { AuthorName = message.AuthorName, MessageId = message.MessageId };
@@ -424,6 +435,16 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
         return new CachedChatResponse(messages, finish?.Value, response.ModelId, response.ResponseId, response.CreatedAt, response.Usage ?? route?.Usage,
             route?.Provider, route?.Model, route?.Cost?.Total, _time.GetUtcNow() + ttl);
     }
+
+    /// <summary>The size <see cref="ResponseCacheOptions.MaxEntryBytes"/> counts for a content other than plain text: its text or data, and an allowance.</summary>
+    private static long ApproximateBytes(AIContent content) => EntryOverheadBytes + content switch
+    {
+        TextContent text => Encoding.UTF8.GetByteCount(text.Text),
+        TextReasoningContent reasoning => Encoding.UTF8.GetByteCount(reasoning.Text),
+        DataContent data => (data.Data.Length + 2) / 3 * 4,
+        FunctionCallContent call => call.Name.Length + (call.Arguments?.Count ?? 0) * EntryOverheadBytes,
+        _ => 0,
+    };
 
     private void Publish(CacheLookupResult result, string? source = null)
     {

@@ -113,4 +113,36 @@ public sealed class ResponseCacheKeyTests
         Assert.Equal(Key(Messages, new ChatOptions { Tools = [Tool("weather")] }), Key(Messages, new ChatOptions { Tools = [Tool("weather")], ToolMode = ChatToolMode.Auto }));
         Assert.StartsWith("p:", baseline, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_very_large_conversation_keys_stably_and_one_changed_character_changes_the_key()
+    {
+        var big = new string('x', 400_000);
+        var changed = big[..^1] + "y";
+
+        var first = Key([new ChatMessage(ChatRole.User, big)]);
+        var again = Key([new ChatMessage(ChatRole.User, big)]);
+        var other = Key([new ChatMessage(ChatRole.User, changed)]);
+        var small = Key([new ChatMessage(ChatRole.User, "x")]);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.NotEqual(first, small);
+        Assert.Equal(small, Key([new ChatMessage(ChatRole.User, "x")]));
+    }
+
+    [Fact]
+    public void Text_runs_and_other_contents_are_framed_so_moving_a_boundary_changes_the_key()
+    {
+        var split = Key([new ChatMessage(ChatRole.User, "ab"), new ChatMessage(ChatRole.User, "c")]);
+        var moved = Key([new ChatMessage(ChatRole.User, "a"), new ChatMessage(ChatRole.User, "bc")]);
+        var joined = Key([new ChatMessage(ChatRole.User, "abc")]);
+        var author = Key([new ChatMessage(ChatRole.User, "abc") { AuthorName = "u" }]);
+        var textThenData = Key([new ChatMessage(ChatRole.User, [new TextContent("a"), new DataContent(new byte[] { 1 }, "image/png"), new TextContent("b")])]);
+        var dataThenText = Key([new ChatMessage(ChatRole.User, [new DataContent(new byte[] { 1 }, "image/png"), new TextContent("ab")])]);
+
+        Assert.Equal(4, new[] { split, moved, joined, author }.Distinct().Count());
+        Assert.NotEqual(textThenData, dataThenText);
+        Assert.Equal(joined, Key(new List<ChatMessage> { new(ChatRole.User, "abc") }.Select(m => m))); // any IEnumerable
+    }
 }

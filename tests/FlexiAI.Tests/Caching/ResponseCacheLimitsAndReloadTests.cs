@@ -75,6 +75,21 @@ public sealed class ResponseCacheLimitsAndReloadTests(EmulatedProvidersFixture f
     }
 
     [Fact]
+    public async Task An_answer_larger_than_max_entry_bytes_is_served_but_not_kept_in_memory()
+    {
+        using var cache = (ResponseCachingChatClient)new ChatClientBuilder(EmulatedProvidersFixture.Client(Options(o => o.MaxEntryBytes = 8))).UseFlexiAICache().Build();
+
+        var first = await cache.GetResponseAsync(Question("large"), cancellationToken: Token);
+        var second = await cache.GetResponseAsync(Question("large"), cancellationToken: Token);
+
+        Assert.True(first.Text.Length > 8);
+        Assert.Equal(first.Text, second.Text);
+        Assert.False(second.GetRoute().CacheHit);
+        Assert.Equal(2, Upstream());
+        Assert.Equal(0, cache.MemoryCount);
+    }
+
+    [Fact]
     public async Task A_reload_switches_the_cache_off_and_on_and_changes_its_ttl_for_new_requests()
     {
         var time = new FakeTimeProvider(TestClients.Start);
