@@ -65,8 +65,11 @@ public class CacheBenchmarks
     [Benchmark(Baseline = true, Description = "no cache: FlexiAIClient")]
     public Task<ChatResponse> NoCache() => _flexi.GetResponseAsync(_conversation, _plain);
 
-    [Benchmark(Description = "key only (10 messages: canonical form + SHA-256)")]
-    public string? KeyOnly() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix);
+    [Benchmark(Description = "key, first sight (10 messages: canonical encoding + SHA-256 + key string)")]
+    public string? KeyFirstSight() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix, remember: false);
+
+    [Benchmark(Description = "key, seen before (10 messages: canonical encoding + memo lookup)")]
+    public string? KeySeenBefore() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix);
 
     [Benchmark(Description = "memory hit (key of 10 messages + hit + fresh response)")]
     public Task<ChatResponse> MemoryHit() => _memory.GetResponseAsync(_conversation, _plain);

@@ -33,7 +33,11 @@ internal static class ResponseCacheKey
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Computes the key, or returns <see langword="null"/> when the request cannot be keyed (content that cannot be serialized).</summary>
-    public static string? Compute(IEnumerable<ChatMessage> messages, ChatOptions? options, string prefix)
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options.</param>
+    /// <param name="prefix">The key prefix.</param>
+    /// <param name="remember">Whether to use <see cref="KeyMemo"/> (a request seen before skips the hash); benchmarks turn it off.</param>
+    public static string? Compute(IEnumerable<ChatMessage> messages, ChatOptions? options, string prefix, bool remember = true)
     {
         var buffer = t_buffer ??= new KeyBuffer();
         buffer.Clear();
@@ -41,6 +45,7 @@ internal static class ResponseCacheKey
         try
         {
             buffer.WriteText(Version);
+            buffer.WriteText(prefix);
             var block = buffer.BeginBlock();
             w.Reset(buffer);
             w.WriteStartObject();
@@ -72,15 +77,27 @@ internal static class ResponseCacheKey
             return null;
         }
 
+        var encoded = buffer.WrittenSpan;
+        if (remember && KeyMemo.TryGet(encoded, out var known))
+        {
+            return known;
+        }
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(buffer.WrittenSpan, hash);
-        buffer.TrimIfLarge();
+        SHA256.HashData(encoded, hash);
         const int Encoded = 43; // base64url of 32 bytes, unpadded
         var length = prefix.Length + Encoded;
         var chars = length <= 512 ? stackalloc char[length] : new char[length];
         prefix.AsSpan().CopyTo(chars);
         Base64Url.EncodeToChars(hash, chars[prefix.Length..]);
-        return new string(chars);
+        var key = new string(chars);
+        if (remember)
+        {
+            KeyMemo.Add(encoded, key);
+        }
+
+        buffer.TrimIfLarge();
+        return key;
     }
 
     private static void WriteMessage(KeyBuffer buffer, Utf8JsonWriter w, ChatMessage message)

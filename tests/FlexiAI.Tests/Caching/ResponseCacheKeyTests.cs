@@ -145,4 +145,18 @@ public sealed class ResponseCacheKeyTests
         Assert.NotEqual(textThenData, dataThenText);
         Assert.Equal(joined, Key(new List<ChatMessage> { new(ChatRole.User, "abc") }.Select(m => m))); // any IEnumerable
     }
+
+    [Fact]
+    public void A_remembered_key_is_the_computed_one_and_depends_on_the_prefix()
+    {
+        var options = new ChatOptions { ModelId = "memo", Temperature = 0 };
+        var computed = ResponseCacheKey.Compute(Messages, options, "p:", remember: false);
+
+        Assert.Equal(computed, Key(Messages, options));
+        Assert.Equal(computed, Key(Messages, options)); // from the memo
+        Assert.Equal(computed, ResponseCacheKey.Compute(Messages, options, "p:", remember: false));
+        Assert.StartsWith("q:", ResponseCacheKey.Compute(Messages, options, "q:"), StringComparison.Ordinal);
+        Assert.NotEqual(computed![2..], ResponseCacheKey.Compute(Messages, options, "q:")![2..]);
+        Assert.NotEqual(computed, Key(Messages, new ChatOptions { ModelId = "memo", Temperature = 0.1f }));
+    }
 }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+
+namespace FlexiAI;
+
+/// <summary>
+/// Remembers the cache keys of recent requests by their canonical encoding, so a request seen again (the case a cache hit is made
+/// of) skips SHA-256 and the key string's allocation. The lookup compares the whole encoding byte for byte (a process-randomized
+/// hash only picks the bucket), so two different requests never share a key. Bounded: at most <see cref="MaxEntries"/> encodings
+/// of up to <see cref="MaxEncodedBytes"/> bytes and <see cref="MaxTotalBytes"/> in all; when full it starts over. It lives in this
+/// process's memory only.
+/// </summary>
+internal static class KeyMemo
+{
+    public const int MaxEncodedBytes = 64 * 1024;
+    public const int MaxEntries = 4096;
+    public const long MaxTotalBytes = 8 * 1024 * 1024;
+
+    private static readonly ConcurrentDictionary<byte[], string> Known = new(EncodingComparer.Instance);
+    private static readonly ConcurrentDictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> Lookup = Known.GetAlternateLookup<ReadOnlySpan<byte>>();
+    private static long s_bytes;
+
+    /// <summary>Gets the number of remembered keys (tests).</summary>
+    public static int Count => Known.Count;
+
+    public static bool TryGet(ReadOnlySpan<byte> encoded, out string key) => Lookup.TryGetValue(encoded, out key!);
+
+    public static void Add(ReadOnlySpan<byte> encoded, string key)
+    {
+        if (encoded.Length > MaxEncodedBytes)
+        {
+            return;
+        }
+
+        if (Known.Count >= MaxEntries || Interlocked.Add(ref s_bytes, encoded.Length) > MaxTotalBytes)
+        {
+            Known.Clear();
+            Interlocked.Exchange(ref s_bytes, encoded.Length);
+        }
+
+        Lookup.TryAdd(encoded, key);
+    }
+
+    private sealed class EncodingComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly EncodingComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => Hash(obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+
+        private static int Hash(ReadOnlySpan<byte> bytes)
+        {
+            var hash = default(HashCode); // seeded per process: a crafted collision costs a comparison, never a wrong key
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
+    }
+}
