@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace FlexiAI;
 
@@ -57,18 +58,25 @@ internal sealed class KeyBuffer : IBufferWriter<byte>
         _written += sizeof(int);
     }
 
-    /// <summary>Writes <paramref name="text"/> as its UTF-8 byte length and bytes.</summary>
+    /// <summary>Writes <paramref name="text"/> as its UTF-8 byte length and bytes (one pass).</summary>
     public void WriteText(string text)
     {
-        WriteInt32(Encoding.UTF8.GetByteCount(text));
+        var at = BeginBlock();
         WriteUtf8(text);
+        EndBlock(at);
     }
 
-    /// <summary>Writes <paramref name="text"/>'s UTF-8 bytes (no length).</summary>
+    /// <summary>Writes <paramref name="text"/>'s UTF-8 bytes (no length); invalid UTF-16 becomes U+FFFD, as in <see cref="Encoding.UTF8"/>.</summary>
     public void WriteUtf8(string text)
     {
-        Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _written += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_written));
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        Ensure(text.Length * 3);
+        Utf8.FromUtf16(text, _buffer.AsSpan(_written), out _, out var written);
+        _written += written;
     }
 
     /// <summary>Reserves a block's length; returns where it is, for <see cref="EndBlock"/>.</summary>

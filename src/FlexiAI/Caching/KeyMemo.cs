@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace FlexiAI;
 
@@ -54,11 +56,26 @@ internal static class KeyMemo
 
         public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 
+        // Seeded per process: a crafted collision costs a comparison (Equals checks every byte), never a wrong key.
+        private static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
+
+        /// <summary>A fast bucket hash, 8 bytes a step (HashCode.AddBytes goes 4 bytes a call and cost more than the rest of a hit).</summary>
         private static int Hash(ReadOnlySpan<byte> bytes)
         {
-            var hash = default(HashCode); // seeded per process: a crafted collision costs a comparison, never a wrong key
-            hash.AddBytes(bytes);
-            return hash.ToHashCode();
+            var hash = Seed ^ (ulong)bytes.Length;
+            var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+            foreach (var word in words)
+            {
+                hash = BitOperations.RotateLeft((hash ^ word) * 0x9E3779B97F4A7C15UL, 29);
+            }
+
+            for (var i = words.Length * sizeof(ulong); i < bytes.Length; i++)
+            {
+                hash = (hash ^ bytes[i]) * 0x100000001B3UL;
+            }
+
+            hash *= 0xC2B2AE3D27D4EB4FUL;
+            return (int)(hash ^ (hash >> 32));
         }
     }
 }

@@ -104,7 +104,7 @@ internal static class ResponseCacheKey
     {
         buffer.WriteByte(MessageTag);
         buffer.WriteText(message.Role.Value);
-        buffer.WriteText(message.AuthorName is { Length: > 0 } author ? author : string.Empty);
+        buffer.WriteText(message.AuthorName ?? string.Empty);
         var contents = message.Contents;
         var count = contents.Count;
         for (var i = 0; i < count; i++)
@@ -113,22 +113,15 @@ internal static class ResponseCacheKey
             if (IsPlainText(content))
             {
                 // Adjacent text parts are one run: "Hel" + "lo" keys like "Hello".
-                var end = i + 1;
-                var bytes = Encoding.UTF8.GetByteCount(((TextContent)content).Text);
-                while (end < count && IsPlainText(contents[end]))
-                {
-                    bytes += Encoding.UTF8.GetByteCount(((TextContent)contents[end]).Text);
-                    end++;
-                }
-
                 buffer.WriteByte(TextRunTag);
-                buffer.WriteInt32(bytes);
-                for (var j = i; j < end; j++)
+                var run = buffer.BeginBlock();
+                buffer.WriteUtf8(((TextContent)content).Text);
+                while (i + 1 < count && IsPlainText(contents[i + 1]))
                 {
-                    buffer.WriteUtf8(((TextContent)contents[j]).Text);
+                    buffer.WriteUtf8(((TextContent)contents[++i]).Text);
                 }
 
-                i = end - 1;
+                buffer.EndBlock(run);
                 continue;
             }
 
