@@ -33,7 +33,11 @@ public sealed class ResponseCacheOptions
     /// <summary>Gets or sets a value indicating whether answers that end in a tool call are cached. Default <see langword="false"/>.</summary>
     public bool CacheToolCalls { get; set; }
 
-    /// <summary>Gets or sets the largest answer cached, in bytes once serialized. Default 1 MiB; larger answers are served but not kept.</summary>
+    /// <summary>
+    /// Gets or sets the largest answer cached, in bytes: its text in UTF-8, its data, and a 64-byte allowance per message and part
+    /// (close to its serialized size; with Redis the serialized entry is checked too). Default 1 MiB; larger answers are served but
+    /// not kept. Read when the cache is built: changing it needs a restart.
+    /// </summary>
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The default <see cref="MaxEntries"/>.</summary>
