@@ -10,7 +10,7 @@ namespace FlexiAI;
 /// </summary>
 internal sealed class EntryCountingMemoryCache(int maxEntries) : IMemoryCache
 {
-    private readonly MemoryCache _inner = new(new MemoryCacheOptions { SizeLimit = maxEntries, TrackStatistics = true });
+    private readonly MemoryCache _inner = new(new MemoryCacheOptions { SizeLimit = maxEntries });
 
     /// <summary>Gets the number of answers in memory now.</summary>
     public int Count => _inner.Count;

@@ -159,4 +159,20 @@ public sealed class ResponseCacheKeyTests
         Assert.NotEqual(computed![2..], ResponseCacheKey.Compute(Messages, options, "q:")![2..]);
         Assert.NotEqual(computed, Key(Messages, new ChatOptions { ModelId = "memo", Temperature = 0.1f }));
     }
+
+    [Fact]
+    public void The_key_memo_stays_bounded_and_keeps_returning_the_computed_keys()
+    {
+        for (var i = 0; i < KeyMemo.MaxEntries + 500; i++)
+        {
+            var messages = new[] { new ChatMessage(ChatRole.User, $"memo bound {i}") };
+            var key = Key(messages);
+            Assert.InRange(KeyMemo.Count, 1, KeyMemo.MaxEntries + 64); // other tests add keys concurrently; a reset may be in flight
+            if (i % 97 == 0)
+            {
+                Assert.Equal(ResponseCacheKey.Compute(messages, null, "p:", remember: false), key);
+                Assert.Equal(key, Key(messages));
+            }
+        }
+    }
 }
