@@ -43,17 +43,7 @@ internal static class FlexiAICache
         }
 
         var options = Derive(flexi?.CurrentCacheOptions);
-        var errors = new List<ConfigurationError>();
-        var probe = new FlexiAIOptions { Cache = options };
-        foreach (var error in OptionsValidator.Validate(probe, null).Where(e => e.Path.StartsWith("cache.", StringComparison.Ordinal)))
-        {
-            errors.Add(error);
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException(errors);
-        }
+        Validate(options);
 
         Microsoft.Extensions.Caching.Distributed.IDistributedCache? store = null;
         if (options.Enabled && options.Backend != CacheBackend.Memory)
@@ -64,5 +54,21 @@ internal static class FlexiAICache
 
         return new ResponseCachingChatClient(inner, options, store, services?.GetService<TimeProvider>(), flexi is null ? services?.GetService<ILoggerFactory>() : null,
             ownedStore: store as IDisposable, follow: Derive);
+    }
+
+    /// <summary>Checks cache settings as the configuration would (errors name <c>cache.*</c> paths and the fix).</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="storeGiven">Whether the distributed store was given in code (then no connection string is needed).</param>
+    /// <exception cref="ConfigurationException">A setting is invalid.</exception>
+    public static void Validate(ResponseCacheOptions options, bool storeGiven = false)
+    {
+        var probe = new FlexiAIOptions { Cache = options };
+        var errors = OptionsValidator.Validate(probe, null)
+            .Where(e => e.Path.StartsWith("cache.", StringComparison.Ordinal) && !(storeGiven && e.Path == "cache.redis_connection_string"))
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
     }
 }

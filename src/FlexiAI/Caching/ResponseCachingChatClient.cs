@@ -47,6 +47,7 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
     /// <param name="timeProvider">The clock for expiry; <see langword="null"/> uses the inner FlexiAIClient's, else the system clock.</param>
     /// <param name="loggerFactory">Logging; <see langword="null"/> uses the inner FlexiAIClient's logger.</param>
     /// <exception cref="InvalidOperationException"><see cref="ResponseCacheOptions.Backend"/> is Redis but no distributed store was given.</exception>
+    /// <exception cref="ConfigurationException">A setting is invalid (e.g. <see cref="ResponseCacheOptions.MaxEntries"/> not positive); the error names its <c>cache.*</c> path and the fix.</exception>
     public ResponseCachingChatClient(IChatClient innerClient, ResponseCacheOptions? options = null, IDistributedCache? distributedCache = null,
         TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : this(innerClient, options, distributedCache, timeProvider, loggerFactory, ownedStore: null,
@@ -64,6 +65,7 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
         var section = _flexi?.CurrentCacheOptions;
         _follow = _flexi is null ? null : follow;
         _built = (options ?? follow?.Invoke(section) ?? new ResponseCacheOptions { Enabled = true }).Clone();
+        FlexiAICache.Validate(_built, storeGiven: distributedCache is not null);
         if (_built.Backend == CacheBackend.Redis && distributedCache is null && _built.Enabled)
         {
             throw new InvalidOperationException(RedisMissingMessage);

@@ -75,6 +75,18 @@ public sealed class ResponseCacheLimitsAndReloadTests(EmulatedProvidersFixture f
     }
 
     [Fact]
+    public void A_cache_built_in_code_with_a_bad_max_entries_fails_naming_the_setting_and_the_fix()
+    {
+        using var flexi = EmulatedProvidersFixture.Client(Options());
+
+        var error = Assert.Throws<ConfigurationException>(() => new ResponseCachingChatClient(flexi, new ResponseCacheOptions { Enabled = true, MaxEntries = -1 }));
+        var viaBuilder = Assert.Throws<ConfigurationException>(() => new ChatClientBuilder(flexi).UseFlexiAICache(o => o.MaxEntries = 0).Build());
+
+        Assert.Contains(error.Errors, e => e.Path == "cache.max_entries" && e.Message.Contains("e.g. 10000", StringComparison.Ordinal));
+        Assert.Contains(viaBuilder.Errors, e => e.Path == "cache.max_entries");
+    }
+
+    [Fact]
     public async Task An_answer_larger_than_max_entry_bytes_is_served_but_not_kept_in_memory()
     {
         using var cache = (ResponseCachingChatClient)new ChatClientBuilder(EmulatedProvidersFixture.Client(Options(o => o.MaxEntryBytes = 8))).UseFlexiAICache().Build();
