@@ -8,9 +8,11 @@ namespace FlexiAI.Benchmarks;
 
 /// <summary>
 /// The response cache (issue 15) through <see cref="FlexiAIClient"/> over an in-memory provider answering 1 KB, for a 10-message
-/// conversation (the key hashes all of it on every call): a memory hit, a miss (refresh: key, upstream, entry, store) against no
-/// cache, and a Redis hit on loopback (memory layer off, so every hit reads Redis; needs redis-server, else the Redis case is skipped).
-/// Run: <c>dotnet run -c Release --project bench/FlexiAI.Benchmarks -- --filter "*CacheBenchmarks*" --job short --inProcess</c>.
+/// conversation (the key encodes all of it on every call): the key alone (first sight: encoding + SHA-256; seen before: encoding +
+/// memo lookup), a memory hit, a miss (refresh: key, upstream, entry, store) against no cache, and a Redis hit on loopback (memory
+/// layer off, so every hit reads Redis; needs redis-server, else the Redis case is skipped).
+/// Run: <c>dotnet build -c Release bench/FlexiAI.Benchmarks</c>, then
+/// <c>dotnet bench/FlexiAI.Benchmarks/bin/Release/net10.0/FlexiAI.Benchmarks.dll --filter '*Cache*' --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -64,6 +66,12 @@ public class CacheBenchmarks
 
     [Benchmark(Baseline = true, Description = "no cache: FlexiAIClient")]
     public Task<ChatResponse> NoCache() => _flexi.GetResponseAsync(_conversation, _plain);
+
+    [Benchmark(Description = "key, first sight (10 messages: canonical encoding + SHA-256 + key string)")]
+    public string? KeyFirstSight() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix, remember: false);
+
+    [Benchmark(Description = "key, seen before (10 messages: canonical encoding + memo lookup)")]
+    public string? KeySeenBefore() => ResponseCacheKey.Compute(_conversation, _plain, ResponseCacheOptions.DefaultKeyPrefix);
 
     [Benchmark(Description = "memory hit (key of 10 messages + hit + fresh response)")]
     public Task<ChatResponse> MemoryHit() => _memory.GetResponseAsync(_conversation, _plain);

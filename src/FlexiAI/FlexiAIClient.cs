@@ -109,6 +109,9 @@ public sealed class FlexiAIClient : IChatClient
     /// <summary>Gets the configured <c>cache</c> section (read by <c>UseFlexiAICache()</c>), or <see langword="null"/> when there is none.</summary>
     internal ResponseCacheOptions? CacheOptions { get; }
 
+    /// <summary>Gets the <c>cache</c> section of the configuration in force now (a reload replaces it; the response cache follows).</summary>
+    internal ResponseCacheOptions? CurrentCacheOptions => _sets.Current.Options.Cache;
+
     /// <summary>Gets the client's clock.</summary>
     internal TimeProvider Time => _cost.Time;
 

@@ -1,76 +1,142 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace FlexiAI;
 
 /// <summary>
-/// The response cache's key: a SHA-256 over a canonical JSON form of the request (every message content kind, and the options that
-/// change the answer) and a version salt. Canonical: JSON object properties, tools, stop sequences and additional properties are
-/// written sorted, absent and default values are omitted, and adjacent text parts are one string, so property order and equivalent
-/// defaults never change the key.
+/// The response cache's key: a SHA-256 over a canonical encoding of the request (every message content kind, and the options that
+/// change the answer) and a version salt. The encoding is a length-prefixed byte stream: text parts go in as UTF-8 straight from the
+/// messages (no JSON string is built — the common case, a conversation of text, costs one pass over the text and one hash); the
+/// options and the other content kinds go in as canonical JSON blocks. Canonical: JSON object properties, tools, stop sequences and
+/// additional properties are written sorted, absent and default values are omitted, and adjacent text parts are one run, so
+/// property order and equivalent defaults never change the key.
 /// </summary>
 internal static class ResponseCacheKey
 {
     /// <summary>Bumped whenever the key's inputs or the cached entry's shape change, so an upgrade never reads entries it cannot trust.</summary>
     public const string Version = "flexiai-cache-v1";
 
+    // Tags of the encoding's fields; every variable-length field is length-prefixed, so the stream is unambiguous.
+    private const byte MessageTag = (byte)'M';
+    private const byte EndOfMessagesTag = (byte)'E';
+    private const byte TextRunTag = (byte)'T';
+    private const byte ContentTag = (byte)'C';
+    private const byte EndOfMessageTag = (byte)'e';
+
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static KeyBuffer? t_buffer;
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Computes the key, or returns <see langword="null"/> when the request cannot be keyed (content that cannot be serialized).</summary>
-    public static string? Compute(IEnumerable<ChatMessage> messages, ChatOptions? options, string prefix)
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options.</param>
+    /// <param name="prefix">The key prefix.</param>
+    /// <param name="remember">Whether to use <see cref="KeyMemo"/> (a request seen before skips the hash); benchmarks turn it off.</param>
+    public static string? Compute(IEnumerable<ChatMessage> messages, ChatOptions? options, string prefix, bool remember = true)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var w = t_writer;
-        if (w is null)
-        {
-            w = t_writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        }
-        else
-        {
-            w.Reset(buffer);
-        }
-
+        var buffer = t_buffer ??= new KeyBuffer();
+        buffer.Clear();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         try
         {
+            buffer.WriteText(Version);
+            buffer.WriteText(prefix);
+            var block = buffer.BeginBlock();
+            w.Reset(buffer);
             w.WriteStartObject();
-            w.WriteString("v"u8, Version);
             WriteOptions(w, options);
-            w.WriteStartArray("m"u8);
-            foreach (var message in messages)
-            {
-                WriteMessage(w, message);
-            }
-
-            w.WriteEndArray();
             w.WriteEndObject();
             w.Flush();
+            buffer.EndBlock(block);
+
+            if (messages is IList<ChatMessage> list)
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    WriteMessage(buffer, w, list[i]);
+                }
+            }
+            else
+            {
+                foreach (var message in messages)
+                {
+                    WriteMessage(buffer, w, message);
+                }
+            }
+
+            buffer.WriteByte(EndOfMessagesTag);
         }
         catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException or ArgumentException)
         {
+            buffer.TrimIfLarge();
             return null;
         }
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(buffer.WrittenSpan, hash);
-        Span<byte> encoded = stackalloc byte[Base64Url.GetEncodedLength(SHA256.HashSizeInBytes)];
-        Base64Url.EncodeToUtf8(hash, encoded);
-        return string.Create(prefix.Length + encoded.Length, (prefix, Hash: encoded.ToArray()), static (span, state) =>
+        var encoded = buffer.WrittenSpan;
+        if (remember && KeyMemo.TryGet(encoded, out var known))
         {
-            state.prefix.AsSpan().CopyTo(span);
-            for (var i = 0; i < state.Hash.Length; i++)
-            {
-                span[state.prefix.Length + i] = (char)state.Hash[i];
-            }
-        });
+            return known;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(encoded, hash);
+        const int Encoded = 43; // base64url of 32 bytes, unpadded
+        var length = prefix.Length + Encoded;
+        var chars = length <= 512 ? stackalloc char[length] : new char[length];
+        prefix.AsSpan().CopyTo(chars);
+        Base64Url.EncodeToChars(hash, chars[prefix.Length..]);
+        var key = new string(chars);
+        if (remember)
+        {
+            KeyMemo.Add(encoded, key);
+        }
+
+        buffer.TrimIfLarge();
+        return key;
     }
+
+    private static void WriteMessage(KeyBuffer buffer, Utf8JsonWriter w, ChatMessage message)
+    {
+        buffer.WriteByte(MessageTag);
+        buffer.WriteText(message.Role.Value);
+        buffer.WriteText(message.AuthorName ?? string.Empty);
+        var contents = message.Contents;
+        var count = contents.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var content = contents[i];
+            if (IsPlainText(content))
+            {
+                // Adjacent text parts are one run: "Hel" + "lo" keys like "Hello".
+                buffer.WriteByte(TextRunTag);
+                var run = buffer.BeginBlock();
+                buffer.WriteUtf8(((TextContent)content).Text);
+                while (i + 1 < count && IsPlainText(contents[i + 1]))
+                {
+                    buffer.WriteUtf8(((TextContent)contents[++i]).Text);
+                }
+
+                buffer.EndBlock(run);
+                continue;
+            }
+
+            buffer.WriteByte(ContentTag);
+            var block = buffer.BeginBlock();
+            w.Reset(buffer);
+            WriteContent(w, content);
+            w.Flush();
+            buffer.EndBlock(block);
+        }
+
+        buffer.WriteByte(EndOfMessageTag);
+    }
+
+    private static bool IsPlainText(AIContent content) => content.GetType() == typeof(TextContent);
 
     /// <summary>Returns whether <paramref name="key"/> is a control key of the cache or of FlexiAI that does not change the answer.</summary>
     public static bool IsControlKey(string key) =>
@@ -228,47 +294,6 @@ internal static class ResponseCacheKey
                 w.WriteEndObject();
             }
         }
-    }
-
-    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message)
-    {
-        w.WriteStartObject();
-        w.WriteString("r"u8, message.Role.Value);
-        if (message.AuthorName is { Length: > 0 } author)
-        {
-            w.WriteString("a"u8, author);
-        }
-
-        w.WriteStartArray("c"u8);
-        var contents = message.Contents;
-        var inText = false;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            var content = contents[i];
-            if (content is TextContent text && content.GetType() == typeof(TextContent))
-            {
-                // Adjacent text parts are one string: "Hel" + "lo" keys like "Hello".
-                w.WriteStringValueSegment(text.Text.AsSpan(), isFinalSegment: false);
-                inText = true;
-                continue;
-            }
-
-            if (inText)
-            {
-                w.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
-                inText = false;
-            }
-
-            WriteContent(w, content);
-        }
-
-        if (inText)
-        {
-            w.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteContent(Utf8JsonWriter w, AIContent content)

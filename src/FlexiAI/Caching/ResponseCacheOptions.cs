@@ -33,8 +33,24 @@ public sealed class ResponseCacheOptions
     /// <summary>Gets or sets a value indicating whether answers that end in a tool call are cached. Default <see langword="false"/>.</summary>
     public bool CacheToolCalls { get; set; }
 
-    /// <summary>Gets or sets the largest answer cached, in bytes once serialized. Default 1 MiB; larger answers are served but not kept.</summary>
+    /// <summary>
+    /// Gets or sets the largest answer cached, in bytes: its text in UTF-8, its data, and a 64-byte allowance per message and part
+    /// (close to its serialized size; with Redis the serialized entry is checked too). Default 1 MiB; larger answers are served but
+    /// not kept. Read when the cache is built: changing it needs a restart.
+    /// </summary>
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The default <see cref="MaxEntries"/>.</summary>
+    public const int DefaultMaxEntries = 10_000;
+
+    /// <summary>
+    /// Gets or sets the most answers kept in this process's memory (JSON <c>cache.max_entries</c>). Default
+    /// <see cref="DefaultMaxEntries"/>. When the memory layer is full, new answers are served but not kept until it has made room
+    /// (it then drops the least recently used ones, a few percent at a time). With <see cref="MaxEntryBytes"/> it bounds the memory the
+    /// cache can take: at most <c>max_entries × max_entry_bytes</c>. Redis is not limited by it (give Redis a <c>maxmemory</c> and
+    /// an eviction policy). Read when the cache is built: changing it needs a restart.
+    /// </summary>
+    public int MaxEntries { get; set; } = DefaultMaxEntries;
 
     /// <summary>
     /// Gets or sets a value indicating whether a copy of each answer is kept in this process's memory in front of Redis. Default
@@ -66,6 +82,7 @@ public sealed class ResponseCacheOptions
             CacheNondeterministic = CacheNondeterministic,
             CacheToolCalls = CacheToolCalls,
             MaxEntryBytes = MaxEntryBytes,
+            MaxEntries = MaxEntries,
             StoreRetryInterval = StoreRetryInterval,
             StoreTimeout = StoreTimeout,
             MemoryLayer = MemoryLayer,

@@ -24,7 +24,7 @@ internal sealed partial class OptionsBinder
     private static readonly string[] RetryKeys = ["max_attempts", "backoff_factor", "initial_delay", "max_delay", "max_retry_after", "jitter", "strategy"];
     private static readonly string[] StreamingKeys = ["first_token_timeout", "idle_timeout", "mid_stream_policy", "require_finish_reason", "continuation_prompt"];
     private static readonly string[] LoggingKeys = ["level", "file"];
-    private static readonly string[] CacheKeys = ["enabled", "ttl", "backend", "redis_connection_string", "key_prefix", "cache_nondeterministic", "cache_tool_calls", "max_entry_bytes", "store_timeout", "store_retry_interval", "exclude_providers", "memory_layer"];
+    private static readonly string[] CacheKeys = ["enabled", "ttl", "backend", "redis_connection_string", "key_prefix", "cache_nondeterministic", "cache_tool_calls", "max_entry_bytes", "store_timeout", "store_retry_interval", "exclude_providers", "memory_layer", "max_entries"];
     private static readonly string[] PolicyKeys = ["retry", "failover", "count_toward_breaker"];
 
     private readonly List<ConfigurationError> _errors;
@@ -606,6 +606,9 @@ internal sealed partial class OptionsBinder
                     break;
                 case "maxentrybytes":
                     Integer(child, "cache.max_entry_bytes", v => options.MaxEntryBytes = v);
+                    break;
+                case "maxentries":
+                    Integer(child, "cache.max_entries", v => options.MaxEntries = v);
                     break;
                 case "storetimeout":
                     Duration(child, "cache.store_timeout", allowInfinite: false, v => options.StoreTimeout = v);

@@ -133,6 +133,7 @@ internal static class OptionsJsonWriter
                 w.WriteBoolean("cache_nondeterministic", cache.CacheNondeterministic);
                 w.WriteBoolean("cache_tool_calls", cache.CacheToolCalls);
                 w.WriteNumber("max_entry_bytes", cache.MaxEntryBytes);
+                w.WriteNumber("max_entries", cache.MaxEntries);
                 w.WriteBoolean("memory_layer", cache.MemoryLayer);
                 Duration(w, "store_timeout", cache.StoreTimeout);
                 Duration(w, "store_retry_interval", cache.StoreRetryInterval);

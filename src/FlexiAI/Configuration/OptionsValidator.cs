@@ -71,6 +71,11 @@ internal static class OptionsValidator
             errors.Add(new("cache.max_entry_bytes", $"must be a positive number of bytes, e.g. 1048576 (1 MiB); it is {cache.MaxEntryBytes.ToString(CultureInfo.InvariantCulture)}."));
         }
 
+        if (cache.MaxEntries <= 0)
+        {
+            errors.Add(new("cache.max_entries", $"must be a positive number of answers kept in memory, e.g. {ResponseCacheOptions.DefaultMaxEntries.ToString(CultureInfo.InvariantCulture)} (the default); it is {cache.MaxEntries.ToString(CultureInfo.InvariantCulture)}. To keep none in this process, use cache.backend \"redis\" with cache.memory_layer false, or cache.enabled false."));
+        }
+
         if (string.IsNullOrWhiteSpace(cache.KeyPrefix))
         {
             errors.Add(new("cache.key_prefix", $"must not be empty; write e.g. \"{ResponseCacheOptions.DefaultKeyPrefix}\" (or \"myapp:flexiai:\" to share a Redis)."));

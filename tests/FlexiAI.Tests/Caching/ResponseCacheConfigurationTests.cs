@@ -19,7 +19,7 @@ public sealed class ResponseCacheConfigurationTests
     {
         var options = Load("""
             { "enabled": true, "ttl": "10m", "backend": "redis", "redis_connection_string": "localhost:6379", "key_prefix": "app:",
-              "cache_nondeterministic": true, "cache_tool_calls": true, "max_entry_bytes": 4096, "store_timeout": "100ms",
+              "cache_nondeterministic": true, "cache_tool_calls": true, "max_entry_bytes": 4096, "max_entries": 250, "store_timeout": "100ms",
               "store_retry_interval": "2s", "exclude_providers": ["openai"] }
             """);
 
@@ -32,12 +32,16 @@ public sealed class ResponseCacheConfigurationTests
         Assert.True(cache.CacheNondeterministic);
         Assert.True(cache.CacheToolCalls);
         Assert.Equal(4096, cache.MaxEntryBytes);
+        Assert.Equal(250, cache.MaxEntries);
         Assert.Equal(TimeSpan.FromMilliseconds(100), cache.StoreTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), cache.StoreRetryInterval);
         Assert.Contains("OpenAI", cache.ExcludedProviders);
         var json = FlexiAIConfiguration.ToJson(options);
         Assert.Contains("\"backend\": \"redis\"", json, StringComparison.Ordinal);
-        Assert.Equal(cache.Ttl, FlexiAIConfiguration.LoadJson(new MemoryStream(Encoding.UTF8.GetBytes(json)), [], null).Cache!.Ttl);
+        var reloaded = FlexiAIConfiguration.LoadJson(new MemoryStream(Encoding.UTF8.GetBytes(json)), [], null).Cache!;
+        Assert.Equal(cache.Ttl, reloaded.Ttl);
+        Assert.Equal(250, reloaded.MaxEntries);
+        Assert.Equal(4096, reloaded.MaxEntryBytes);
     }
 
     [Fact]
@@ -54,6 +58,9 @@ public sealed class ResponseCacheConfigurationTests
     [InlineData("""{ "ttl": 0 }""", "cache.ttl", "positive duration")]
     [InlineData("""{ "backend": "redis" }""", "cache.redis_connection_string", "is required when cache.backend is redis")]
     [InlineData("""{ "max_entry_bytes": -1 }""", "cache.max_entry_bytes", "positive number of bytes")]
+    [InlineData("""{ "max_entries": 0 }""", "cache.max_entries", "must be a positive number of answers kept in memory, e.g. 10000")]
+    [InlineData("""{ "max_entries": "many" }""", "cache.max_entries", "is not a whole number")]
+    [InlineData("""{ "max_entrys": 5 }""", "cache.max_entrys", "max_entries")]
     [InlineData("""{ "key_prefx": "x" }""", "cache.key_prefx", "key_prefix")]
     [InlineData("""{ "enabled": "maybe" }""", "cache.enabled", "true or false")]
     public void A_bad_cache_setting_fails_with_an_error_naming_its_path_and_the_fix(string cache, string path, string fix)

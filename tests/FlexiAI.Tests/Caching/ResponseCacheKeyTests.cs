@@ -113,4 +113,66 @@ public sealed class ResponseCacheKeyTests
         Assert.Equal(Key(Messages, new ChatOptions { Tools = [Tool("weather")] }), Key(Messages, new ChatOptions { Tools = [Tool("weather")], ToolMode = ChatToolMode.Auto }));
         Assert.StartsWith("p:", baseline, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_very_large_conversation_keys_stably_and_one_changed_character_changes_the_key()
+    {
+        var big = new string('x', 400_000);
+        var changed = big[..^1] + "y";
+
+        var first = Key([new ChatMessage(ChatRole.User, big)]);
+        var again = Key([new ChatMessage(ChatRole.User, big)]);
+        var other = Key([new ChatMessage(ChatRole.User, changed)]);
+        var small = Key([new ChatMessage(ChatRole.User, "x")]);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.NotEqual(first, small);
+        Assert.Equal(small, Key([new ChatMessage(ChatRole.User, "x")]));
+    }
+
+    [Fact]
+    public void Text_runs_and_other_contents_are_framed_so_moving_a_boundary_changes_the_key()
+    {
+        var split = Key([new ChatMessage(ChatRole.User, "ab"), new ChatMessage(ChatRole.User, "c")]);
+        var moved = Key([new ChatMessage(ChatRole.User, "a"), new ChatMessage(ChatRole.User, "bc")]);
+        var joined = Key([new ChatMessage(ChatRole.User, "abc")]);
+        var author = Key([new ChatMessage(ChatRole.User, "abc") { AuthorName = "u" }]);
+        var textThenData = Key([new ChatMessage(ChatRole.User, [new TextContent("a"), new DataContent(new byte[] { 1 }, "image/png"), new TextContent("b")])]);
+        var dataThenText = Key([new ChatMessage(ChatRole.User, [new DataContent(new byte[] { 1 }, "image/png"), new TextContent("ab")])]);
+
+        Assert.Equal(4, new[] { split, moved, joined, author }.Distinct().Count());
+        Assert.NotEqual(textThenData, dataThenText);
+        Assert.Equal(joined, Key(new List<ChatMessage> { new(ChatRole.User, "abc") }.Select(m => m))); // any IEnumerable
+    }
+
+    [Fact]
+    public void A_remembered_key_is_the_computed_one_and_depends_on_the_prefix()
+    {
+        var options = new ChatOptions { ModelId = "memo", Temperature = 0 };
+        var computed = ResponseCacheKey.Compute(Messages, options, "p:", remember: false);
+
+        Assert.Equal(computed, Key(Messages, options));
+        Assert.Equal(computed, Key(Messages, options)); // from the memo
+        Assert.Equal(computed, ResponseCacheKey.Compute(Messages, options, "p:", remember: false));
+        Assert.StartsWith("q:", ResponseCacheKey.Compute(Messages, options, "q:"), StringComparison.Ordinal);
+        Assert.NotEqual(computed![2..], ResponseCacheKey.Compute(Messages, options, "q:")![2..]);
+        Assert.NotEqual(computed, Key(Messages, new ChatOptions { ModelId = "memo", Temperature = 0.1f }));
+    }
+
+    [Fact]
+    public void The_key_memo_stays_bounded_and_keeps_returning_the_computed_keys()
+    {
+        for (var i = 0; i < KeyMemo.MaxEntries + 500; i++)
+        {
+            var messages = new[] { new ChatMessage(ChatRole.User, $"memo bound {i}") };
+            var key = Key(messages);
+            Assert.InRange(KeyMemo.Count, 1, KeyMemo.MaxEntries + 64); // other tests add keys concurrently; a reset may be in flight
+            if (i % 97 == 0)
+            {
+                Assert.Equal(ResponseCacheKey.Compute(messages, null, "p:", remember: false), key);
+                Assert.Equal(key, Key(messages));
+            }
+        }
+    }
 }
