@@ -203,47 +203,17 @@ public sealed class FlexiAIGateway : IDisposable
 
     private static FlexiAIClient Subset(FlexiAIOptions options, List<ProviderOptions> providers, FlexiAIClientOptions clientOptions)
     {
-        var subset = new FlexiAIOptions
-        {
-            CircuitBreaker = options.CircuitBreaker,
-            Retry = options.Retry,
-            AttemptTimeout = options.AttemptTimeout,
-            RequestTimeout = options.RequestTimeout,
-            WaitForRecovery = options.WaitForRecovery,
-            Streaming = options.Streaming,
-            Logging = options.Logging,
-            Cost = options.Cost,
-        };
-        foreach (var (category, policy) in options.ErrorPolicies)
-        {
-            subset.ErrorPolicies[category] = policy;
-        }
-
+        // Everything configured for these providers (rate limits, breaker overrides, pricing, budgets) comes along; Clone keeps the
+        // shared breaker and budget stores set above. The gateway puts the response cache in front of the route itself.
+        var subset = options.Clone();
+        subset.Cache = null;
+        subset.Providers.Clear();
         var priority = 1;
         foreach (var provider in providers)
         {
-            var copy = new ProviderOptions
-            {
-                Name = provider.Name,
-                Type = provider.Type,
-                Priority = priority++,
-                Model = provider.Model,
-                ApiKey = provider.ApiKey,
-                BaseUrl = provider.BaseUrl,
-                Timeout = provider.Timeout,
-                FirstTokenTimeout = provider.FirstTokenTimeout,
-                IdleTimeout = provider.IdleTimeout,
-                MaxRetries = provider.MaxRetries,
-                Enabled = true,
-                ChatClient = provider.ChatClient,
-                Adapter = provider.Adapter,
-                Capabilities = provider.Capabilities,
-            };
-            foreach (var (key, value) in provider.Settings)
-            {
-                copy.Settings[key] = value;
-            }
-
+            var copy = provider.Clone();
+            copy.Priority = priority++;
+            copy.Enabled = true;
             subset.Providers.Add(copy);
         }
 
