@@ -88,14 +88,7 @@ internal static class ChatCompletionWriter
 
         json.WriteEndObject();
         json.WriteNull("logprobs");
-        if (finishReason is null)
-        {
-            json.WriteNull("finish_reason");
-        }
-        else
-        {
-            json.WriteString("finish_reason", finishReason);
-        }
+        json.WriteString("finish_reason", finishReason); // null writes JSON null
 
         json.WriteEndObject();
         json.WriteEndArray();
@@ -125,23 +118,8 @@ internal static class ChatCompletionWriter
         json.WriteStartObject("error");
         json.WriteString("message", message);
         json.WriteString("type", type);
-        if (param is null)
-        {
-            json.WriteNull("param");
-        }
-        else
-        {
-            json.WriteString("param", param);
-        }
-
-        if (code is null)
-        {
-            json.WriteNull("code");
-        }
-        else
-        {
-            json.WriteString("code", code);
-        }
+        json.WriteString("param", param); // null writes JSON null
+        json.WriteString("code", code);
 
         json.WriteEndObject();
         json.WriteEndObject();
