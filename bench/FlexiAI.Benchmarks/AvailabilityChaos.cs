@@ -36,7 +36,7 @@ internal static class AvailabilityChaos
     {
         await using var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard()).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: {requests} requests per run, {concurrency} concurrent, providers {string.Join(" > ", Kinds)} over loopback; retry: 3 attempts, 100 ms initial backoff (presets: their own)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at start: {LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at start: {Machine.LoadAverage()}"));
         Console.WriteLine($"{"scenario",-12} {"mode",-12} {"answered",9} {"dead calls",10} {"after open",10} {"admitted",9} {"probes",6} {"open in",8} {"p50 ms",8} {"p99 ms",8} {"fail-fast",9} {"panic",6}");
         foreach (var scenario in new[] { "flaky", "one-dead", "recovery" })
         {
@@ -63,7 +63,7 @@ internal static class AvailabilityChaos
             await FailoverLatencyAsync(emulator, Math.Min(requests, 500)).ConfigureAwait(false);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at end: {LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at end: {Machine.LoadAverage()}"));
         return 0;
     }
 
@@ -147,23 +147,6 @@ internal static class AvailabilityChaos
         }
 
         return latencies;
-    }
-
-    /// <summary>The machine's 1/5/15-minute load average (Linux), for the record next to the numbers.</summary>
-    public static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "n/a";
-        }
     }
 
     private static async Task<Result> RunOneAsync(EmulatorHost emulator, string scenario, Action<FlexiAIOptions> apply, int requests, int concurrency)

@@ -26,7 +26,7 @@ internal static class ColdPaired
         }
 
         var big = new byte[48 << 20];
-        Console.WriteLine($"cold-paired: {requests} requests per variant and cache state, one at a time, variants alternating; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"cold-paired: {requests} requests per variant and cache state, one at a time, variants alternating; {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}");
         Console.WriteLine("| caches before each request | direct p50 / p90 | FlexiAI p50 / p90 | FlexiAI − direct (p50) |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (label, bytes) in new[] { ("warm (no eviction)", 0), ("2 MiB walked (L1 + L2 evicted)", 2 << 20), ("16 MiB walked (half of L3)", 16 << 20), ("48 MiB walked (L3 too)", 48 << 20) })
@@ -58,7 +58,7 @@ internal static class ColdPaired
             Console.WriteLine($"| {label} | {P(times[0], 0.5):F2} / {P(times[0], 0.9):F2} µs | {P(times[1], 0.5):F2} / {P(times[1], 0.9):F2} µs | **{P(times[1], 0.5) - P(times[0], 0.5):+0.00;-0.00} µs** |");
         }
 
-        Console.WriteLine($"load average at the end {LoadAverage()}");
+        Console.WriteLine($"load average at the end {Machine.LoadAverage()}");
         return 0;
     }
 
@@ -69,7 +69,4 @@ internal static class ColdPaired
             buffer[i]++;
         }
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

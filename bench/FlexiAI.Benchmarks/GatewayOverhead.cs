@@ -47,19 +47,19 @@ internal static class GatewayOverhead
         await using var plainProxy = await StartPlainProxyAsync(emulator["openai"].BaseUrl).ConfigureAwait(false);
         using var flexiClient = new FlexiAIClient(options);
         await using var flexiProxy = await StartPlainProxyAsync(emulator["openai"].BaseUrl, flexiClient).ConfigureAwait(false);
-        var direct = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = emulator["openai"].BaseUrl, RetryPolicy = new ClientRetryPolicy(0) });
-        var viaGateway = new ChatClient("default", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(host.Url, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
-        var viaHop = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(forwarder.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
-        var viaPlain = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(plainProxy.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var direct = Sdk(emulator["openai"].BaseUrl);
+        var viaGateway = Sdk(new Uri(host.Url, "v1"), "default", Key);
+        var viaHop = Sdk(new Uri(forwarder.Urls.First() + "/v1"));
+        var viaPlain = Sdk(new Uri(plainProxy.Urls.First() + "/v1"));
         List<ChatMessage> messages = [new UserChatMessage("Hello")];
         Func<Task> callDirect = () => direct.CompleteChatAsync(messages);
         Func<Task> callGateway = () => viaGateway.CompleteChatAsync(messages);
         Func<Task> callHop = () => viaHop.CompleteChatAsync(messages);
         Func<Task> callPlain = () => viaPlain.CompleteChatAsync(messages);
-        var viaFlexi = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(flexiProxy.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var viaFlexi = Sdk(new Uri(flexiProxy.Urls.First() + "/v1"));
         Func<Task> callFlexi = () => viaFlexi.CompleteChatAsync(messages);
 
-        Console.WriteLine($"gateway overhead: OpenAI .NET SDK → emulator directly vs → a bare forwarding hop → emulator vs → gateway → emulator; provider latency {providerLatency.TotalMilliseconds} ms, {chunkDelay.TotalMilliseconds} ms between stream chunks; {Environment.ProcessorCount} cores, load average {LoadAverage()}, all in one process");
+        Console.WriteLine($"gateway overhead: OpenAI .NET SDK → emulator directly vs → a bare forwarding hop → emulator vs → gateway → emulator; provider latency {providerLatency.TotalMilliseconds} ms, {chunkDelay.TotalMilliseconds} ms between stream chunks; {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}, all in one process");
 
         // Warm up: connections, and the JIT's tiering — with five paths through several HTTP stacks, the background JIT is still
         // busy (a sixth of all CPU samples) after 3 s; 30 s of mixed traffic lets it settle before anything is measured.
@@ -148,7 +148,7 @@ internal static class GatewayOverhead
             Console.WriteLine($"throughput c={concurrency}: gateway/direct median {P(ratios, 0.5):P1} (min {ratios.Min():P1}, max {ratios.Max():P1}); bare hop/direct median {P(hopRatios, 0.5):P1} (min {hopRatios.Min():P1}, max {hopRatios.Max():P1}); plain MEAI proxy/direct median {P(plainRatios, 0.5):P1} over {ratios.Count} rounds; last round direct {lastDirect:F0}/s bare hop {lastHop:F0}/s gateway {lastGateway:F0}/s");
         }
 
-        Console.WriteLine($"load average at the end {LoadAverage()}");
+        Console.WriteLine($"load average at the end {Machine.LoadAverage()}");
         return 0;
     }
 
@@ -158,7 +158,7 @@ internal static class GatewayOverhead
         await using var emulator = await EmulatorHost.StartAsync(EmulatorOptions.Standard()).ConfigureAwait(false);
         using var gateway = Gateway(Options(emulator));
         await using var host = await GatewayHost.StartAsync(gateway, "127.0.0.1", 0, configureLogging: _ => { }).ConfigureAwait(false);
-        var viaGateway = new ChatClient("default", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(host.Url, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var viaGateway = Sdk(new Uri(host.Url, "v1"), "default", Key);
         List<ChatMessage> messages = [new UserChatMessage("Hello")];
         Console.WriteLine($"gateway-loop: pid {Environment.ProcessId}, {duration.TotalSeconds} s at concurrency {concurrency}");
         var rate = await ThroughputAsync(() => viaGateway.CompleteChatAsync(messages), concurrency, duration).ConfigureAwait(false);
@@ -179,66 +179,53 @@ internal static class GatewayOverhead
         using var gateway = Gateway(Options(emulator));
         await using var host = await GatewayHost.StartAsync(gateway, "127.0.0.1", 0, configureLogging: _ => { }).ConfigureAwait(false);
         await using var forwarder = await StartForwarderAsync(emulator["openai"].BaseUrl).ConfigureAwait(false);
-        var direct = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = emulator["openai"].BaseUrl, RetryPolicy = new ClientRetryPolicy(0) });
-        var viaGateway = new ChatClient("default", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(host.Url, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
-        var viaHop = new ChatClient("gpt-4.1-mini", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Endpoint = new Uri(forwarder.Urls.First() + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var direct = Sdk(emulator["openai"].BaseUrl);
+        var viaGateway = Sdk(new Uri(host.Url, "v1"), "default", Key);
+        var viaHop = Sdk(new Uri(forwarder.Urls.First() + "/v1"));
         List<ChatMessage> messages = [new UserChatMessage("Hello")];
         foreach (var (name, client) in new[] { ("direct", direct), ("bare hop", viaHop), ("gateway", viaGateway) })
         {
-            var arrivals = new List<List<double>>();
-            for (var i = 0; i < streams; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                var times = new List<double>();
-                await foreach (var update in client.CompleteChatStreamingAsync(messages).ConfigureAwait(false))
-                {
-                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-
-                if (i >= streams / 2)
-                {
-                    arrivals.Add(times);
-                }
-            }
-
-            PrintArrivals(name, arrivals);
+            await ArrivalsAsync(name, () => client.CompleteChatStreamingAsync(messages), streams).ConfigureAwait(false);
         }
 
         // The same streams in process through Microsoft.Extensions.AI: the SDK's IChatClient, and FlexiAIClient over it.
         using var flexi = new FlexiAIClient(Options(emulator));
         var sdk = Microsoft.Extensions.AI.OpenAIClientExtensions.AsIChatClient(direct);
         List<Microsoft.Extensions.AI.ChatMessage> meaiMessages = [new(Microsoft.Extensions.AI.ChatRole.User, "Hello")];
-        var parsed = ChatCompletionReader.Read(System.Text.Json.JsonDocument.Parse("""{"model":"default","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello"}]}""").RootElement);
-        foreach (var (name, client, opts) in new (string, Microsoft.Extensions.AI.IChatClient, Microsoft.Extensions.AI.ChatOptions?)[] { ("SDK IChatClient (in process)", sdk, null), ("FlexiAIClient (in process)", flexi, null), ("FlexiAIClient, gateway-parsed request", flexi, parsed.Options), ("SDK IChatClient, gateway-parsed request", sdk, parsed.Options) })
+        foreach (var (name, client) in new (string, Microsoft.Extensions.AI.IChatClient)[] { ("SDK IChatClient (in process)", sdk), ("FlexiAIClient (in process)", flexi) })
         {
-            var arrivals = new List<List<double>>();
-            for (var i = 0; i < streams; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                var times = new List<double>();
-                await foreach (var update in client.GetStreamingResponseAsync(opts is null ? meaiMessages : parsed.Messages, opts).ConfigureAwait(false))
-                {
-                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-
-                if (i >= streams / 2)
-                {
-                    arrivals.Add(times);
-                }
-            }
-
-            PrintArrivals(name, arrivals);
+            await ArrivalsAsync(name, () => client.GetStreamingResponseAsync(meaiMessages), streams).ConfigureAwait(false);
         }
 
         return 0;
     }
 
-    private static void PrintArrivals(string name, List<List<double>> arrivals)
+    /// <summary>Opens <paramref name="streams"/> streams one after another; prints the median arrival time of each update over the second half.</summary>
+    private static async Task ArrivalsAsync<T>(string name, Func<IAsyncEnumerable<T>> open, int streams)
     {
+        var arrivals = new List<List<double>>();
+        for (var i = 0; i < streams; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var times = new List<double>();
+            await foreach (var update in open().ConfigureAwait(false))
+            {
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            if (i >= streams / 2)
+            {
+                arrivals.Add(times);
+            }
+        }
+
         var count = arrivals.Min(a => a.Count);
         var medians = Enumerable.Range(0, count).Select(k => P(arrivals.Select(a => a[k]).ToList(), 0.5));
         Console.WriteLine($"{name}: {count} updates, median arrival (ms): {string.Join(" ", medians.Select(m => m.ToString("F2", Inv)))}");
     }
+
+    private static ChatClient Sdk(Uri endpoint, string model = "gpt-4.1-mini", string key = "sk-bench") =>
+        new(model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(0) });
 
     private static FlexiAIOptions Options(EmulatorHost emulator)
     {
@@ -370,7 +357,4 @@ internal static class GatewayOverhead
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)(quantile * sorted.Count))];
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

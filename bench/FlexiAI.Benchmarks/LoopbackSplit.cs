@@ -32,7 +32,7 @@ internal static class LoopbackSplit
         using var flexiAI = new FlexiAIClient(options);
         List<ChatMessage> messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "What is a circuit breaker?")];
         (string Name, IChatClient Client)[] variants = [("direct", stamps), ("wrappers", wrapped), ("FlexiAI", flexiAI)];
-        Console.WriteLine($"loopback split (openai): {repeats} repeats × {rounds} rounds × {perBlock} sequential requests per variant and round, interleaved; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
+        Console.WriteLine($"loopback split (openai): {repeats} repeats × {rounds} rounds × {perBlock} sequential requests per variant and round, interleaved; {Environment.ProcessorCount} cores; load average {Machine.LoadAverage()}");
 
         for (var i = 0; i < 3000; i++)
         {
@@ -89,12 +89,9 @@ internal static class LoopbackSplit
             Console.WriteLine($"| {variants[v].Name} | {Cell(0)} µs | {Cell(1)} µs | {Cell(2)} µs | {delta} |");
         }
 
-        Console.WriteLine($"(median over repeats, [min – max]; load average after: {LoadAverage()})");
+        Console.WriteLine($"(median over repeats, [min – max]; load average after: {Machine.LoadAverage()})");
         return 0;
     }
-
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string Summary(double[] values, string format)
     {

@@ -155,42 +155,4 @@ internal static class ObservabilityAllocationTrace
         Measure("root, Id read", () => { var a = source.StartActivity("chat m", ActivityKind.Client)!; _ = a.Id; a.Dispose(); });
         return 0;
     }
-
-    private sealed class AllocationSampleListener : EventListener
-    {
-        private const double SamplingMean = 100 * 1024;
-        private readonly Lock _lock = new();
-
-        public Dictionary<string, double>? Current { get; set; }
-
-        protected override void OnEventSourceCreated(EventSource eventSource)
-        {
-            if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-            {
-                EnableEvents(eventSource, EventLevel.Informational, (EventKeywords)0x80000000000);
-            }
-        }
-
-        protected override void OnEventWritten(EventWrittenEventArgs eventData)
-        {
-            if (eventData.EventName != "AllocationSampled" || Current is not { } current || eventData.PayloadNames is null)
-            {
-                return;
-            }
-
-            var type = Payload(eventData, "TypeName") as string ?? "?";
-            var size = Convert.ToDouble(Payload(eventData, "ObjectSize") ?? 0UL, CultureInfo.InvariantCulture);
-            var amount = size / -double.ExpM1(-size / SamplingMean);
-            lock (_lock)
-            {
-                current[type] = current.GetValueOrDefault(type) + amount;
-            }
-        }
-
-        private static object? Payload(EventWrittenEventArgs e, string name)
-        {
-            var i = e.PayloadNames!.IndexOf(name);
-            return i >= 0 ? e.Payload![i] : null;
-        }
-    }
 }

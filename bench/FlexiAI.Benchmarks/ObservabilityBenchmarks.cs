@@ -27,33 +27,15 @@ public class ObservabilityBenchmarks
     {
         _direct = new InMemoryChatClient();
         _bare = new ObservedClients();
-        _quiet = Client(1);
-        _listened = Client(1);
+        _quiet = ObservedClients.Client(1);
+        _listened = ObservedClients.Client(1);
         var meter = _listened.Instruments.Meter;
         var source = _listened.Instruments.Source;
-        _meterListener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _meterListener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
-        _meterListener.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
-        _meterListener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
-        _meterListener.Start();
-        _activityListener = new ActivityListener
-        {
-            ShouldListenTo = s => ReferenceEquals(s, source),
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(_activityListener);
+        _meterListener = ObservedClients.ListenTo(meter);
+        _activityListener = ObservedClients.SampleAll(s => ReferenceEquals(s, source));
 
         // 10 providers, 1,000,000 requests recorded (100,000 answered by each, over the whole window).
-        _tenProviders = Client(10);
+        _tenProviders = ObservedClients.Client(10);
         var aggregator = _tenProviders.Metrics;
         var set = _tenProviders.CurrentProviders;
         var request = new RequestState(_messages, null, "id", default, TimeProvider.System.GetTimestamp(), Timeout.InfiniteTimeSpan, default);
@@ -64,18 +46,6 @@ public class ObservabilityBenchmarks
             var task = aggregator.OnAttemptSucceededAsync(new AttemptSucceeded(request, provider, 1, TimeSpan.FromMilliseconds(1 + (i % 997)), usage), default);
             Debug.Assert(task.IsCompletedSuccessfully);
         }
-    }
-
-    private static FlexiAIClient Client(int providers)
-    {
-        var options = new FlexiAIOptions();
-        options.Retry.MaxAttempts = 1;
-        for (var i = 0; i < providers; i++)
-        {
-            options.Providers.Add(new ProviderOptions { Name = $"p{i + 1}", Priority = i + 1, Model = "m", ChatClient = new InMemoryChatClient() });
-        }
-
-        return new FlexiAIClient(options);
     }
 
     [Benchmark(Baseline = true, Description = "direct provider call")]

@@ -64,7 +64,7 @@ internal static class ObservabilityPaired
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"obs-paired: {rounds} rounds × {block} requests per variant, load average {LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"obs-paired: {rounds} rounds × {block} requests per variant, load average {Machine.LoadAverage()}"));
         Console.WriteLine("| variant | median ns/request (IQR) | median of per-round difference to direct (IQR) | thread CPU: median difference to direct (IQR) | bytes/request | bytes over direct |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         var n = (double)rounds * block;
@@ -117,7 +117,7 @@ internal static class ObservabilityPaired
         var c = Quartiles(snapshotCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| GetMetrics(), 10 providers, 1,000,000 requests recorded | {s.Median:F0} ({s.Q1:F0}–{s.Q3:F0}) | — | CPU {c.Median:F0} ({c.Q1:F0}–{c.Q3:F0}) | {snapshotBytes / ((double)rounds * PerBlock):F0} | — |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at the end: {LoadAverage()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at the end: {Machine.LoadAverage()}"));
         return 0;
     }
 
@@ -140,18 +140,6 @@ internal static class ObservabilityPaired
         }
 
         return (At(0.5), At(0.25), At(0.75));
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
     }
 
     [StructLayout(LayoutKind.Sequential)]

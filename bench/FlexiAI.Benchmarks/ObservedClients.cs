@@ -31,50 +31,12 @@ public sealed class ObservedClients : IDisposable
         var meter = _listened.Instruments.Meter;
         var source = _listened.Instruments.Source;
         var tracedSource = _traced.Instruments.Source;
-        _meterListener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _meterListener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
-        _meterListener.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
-        _meterListener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
-        _meterListener.Start();
-        _activityListener = new ActivityListener
-        {
-            ShouldListenTo = s => ReferenceEquals(s, source) || ReferenceEquals(s, tracedSource),
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(_activityListener);
+        _meterListener = ListenTo(meter);
+        _activityListener = SampleAll(s => ReferenceEquals(s, source) || ReferenceEquals(s, tracedSource));
 
         _metered = Client(1);
-        var meter2 = _metered.Instruments.Meter;
-        _meterOnly = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter2))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _meterOnly.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
-        _meterOnly.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
-        _meterOnly.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
-        _meterOnly.Start();
-
-        _bareListener = new ActivityListener
-        {
-            ShouldListenTo = s => ReferenceEquals(s, _bareSource),
-            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(_bareListener);
+        _meterOnly = ListenTo(_metered.Instruments.Meter);
+        _bareListener = SampleAll(s => ReferenceEquals(s, _bareSource));
     }
 
     /// <summary>
@@ -96,6 +58,38 @@ public sealed class ObservedClients : IDisposable
 
     /// <summary>The success path with only a <see cref="MeterListener"/> (no tracing).</summary>
     public Task<ChatResponse> MeterOnly() => _metered.GetResponseAsync(_messages);
+
+    /// <summary>Starts a <see cref="MeterListener"/> with every instrument of <paramref name="meter"/> enabled (callbacks do nothing).</summary>
+    public static MeterListener ListenTo(Meter meter)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
+        listener.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
+        listener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
+        listener.Start();
+        return listener;
+    }
+
+    /// <summary>Adds an <see cref="ActivityListener"/> that samples every activity of the sources <paramref name="listenTo"/> selects.</summary>
+    public static ActivityListener SampleAll(Func<ActivitySource, bool> listenTo)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = listenTo,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
 
     /// <summary>Creates a client over <paramref name="providers"/> in-memory providers.</summary>
     public static FlexiAIClient Client(int providers)

@@ -54,7 +54,7 @@ internal static class RedisStorePaired
                 ratios[r] = perRequest[1][r] / perRequest[0][r];
             }
 
-            Console.WriteLine($"redis-paired: {rounds} rounds × {block} requests per variant, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+            Console.WriteLine($"redis-paired: {rounds} rounds × {block} requests per variant, interleaved; {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()}");
             for (var v = 0; v < variants.Length; v++)
             {
                 var sorted = perRequest[v].Order().ToArray();
@@ -73,7 +73,4 @@ internal static class RedisStorePaired
     }
 
     private static double Q(double[] sorted, double q) => sorted[(int)(q * (sorted.Length - 1))];
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
