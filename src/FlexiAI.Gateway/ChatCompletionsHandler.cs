@@ -56,7 +56,7 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
                 additional["flexiai.tag"] = tag;
             }
 
-            var bypass = ReadCacheControl(context, client, additional);
+            ReadCacheControl(context, client, additional);
 
             using var timeout = new CancellationTokenSource(gateway.Options.RequestTimeout, gateway.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
@@ -64,11 +64,11 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             {
                 if (request.Stream)
                 {
-                    await StreamAsync(context, client, bypass, request, requestId, linked.Token).ConfigureAwait(false);
+                    await StreamAsync(context, client, request, requestId, linked.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await RespondAsync(context, client, bypass, request, requestId, linked.Token).ConfigureAwait(false);
+                    await RespondAsync(context, client, request, requestId, linked.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
@@ -132,12 +132,12 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             : (502, "server_error", "all_providers_failed");
     }
 
-    private async Task RespondAsync(HttpContext context, GatewayRoute route, bool bypass, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
+    private async Task RespondAsync(HttpContext context, GatewayRoute route, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
     {
         var response = await route.ChatClient.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
         if (response.TryGetRoute() is { } report)
         {
-            SetRouteHeaders(context.Response.Headers, report, CacheState(route, bypass, request, report));
+            SetRouteHeaders(context.Response.Headers, report, CacheState(route, request, report));
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -147,7 +147,7 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task StreamAsync(HttpContext context, GatewayRoute route, bool bypass, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
+    private async Task StreamAsync(HttpContext context, GatewayRoute route, ChatCompletionRequest request, string requestId, CancellationToken cancellationToken)
     {
         var id = "chatcmpl-" + requestId;
         var created = gateway.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
@@ -237,7 +237,7 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
             if (report is not null)
             {
                 // The route report of a stream: an SSE comment (ignored by SSE clients) before [DONE].
-                body.Write(Encoding.UTF8.GetBytes($": x-flexiai-route provider={report.Provider} attempts={report.Attempts.Count} cost={CostText(report)} cache={CacheState(route, bypass, request, report)} failover={(report.FailedOver ? "true" : "false")}\n\n"));
+                body.Write(Encoding.UTF8.GetBytes($": x-flexiai-route provider={report.Provider} attempts={report.Attempts.Count} cost={CostText(report)} cache={CacheState(route, request, report)} failover={(report.FailedOver ? "true" : "false")}\n\n"));
             }
 
             body.Write(Done);
@@ -313,14 +313,14 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
 
     /// <summary>
     /// Reads the request header <c>x-flexiai-cache</c> (<c>bypass</c>: neither read nor write the cache; <c>refresh</c>: skip the read,
-    /// store the fresh answer) into the cache's per-request keys. Returns whether the request bypasses the cache.
+    /// store the fresh answer) into the cache's per-request keys.
     /// </summary>
-    private static bool ReadCacheControl(HttpContext context, GatewayRoute route, AdditionalPropertiesDictionary additional)
+    private static void ReadCacheControl(HttpContext context, GatewayRoute route, AdditionalPropertiesDictionary additional)
     {
         var value = context.Request.Headers["x-flexiai-cache"];
         if (value.Count == 0)
         {
-            return false;
+            return;
         }
 
         var text = value.ToString().Trim();
@@ -335,30 +335,18 @@ internal sealed partial class ChatCompletionsHandler(FlexiAIGateway gateway, ILo
         {
             additional[bypass ? ResponseCacheControl.BypassKey : ResponseCacheControl.RefreshKey] = true;
         }
-
-        return bypass;
     }
 
     /// <summary>
     /// What the response cache did, for <c>x-flexiai-cache</c>: <c>none</c> (no cache configured), <c>hit</c>, <c>bypass</c> (the request
-    /// header, or a request the cache does not keep: non-zero temperature without <c>cache_nondeterministic</c>) or <c>miss</c>
+    /// went past the cache — the request header, or a request the cache does not keep, as the cache itself decides) or <c>miss</c>
     /// (the providers answered; also for <c>refresh</c>).
     /// </summary>
-    private static string CacheState(GatewayRoute route, bool bypass, ChatCompletionRequest request, RouteReport report)
-    {
-        if (route.CacheOptions is not { } cache)
-        {
-            return "none";
-        }
-
-        if (report.CacheHit)
-        {
-            return "hit";
-        }
-
-        var options = request.Options;
-        return bypass || options.ConversationId is not null || (options.Temperature is { } t && t != 0f && !cache.CacheNondeterministic) ? "bypass" : "miss";
-    }
+    private static string CacheState(GatewayRoute route, ChatCompletionRequest request, RouteReport report) =>
+        route.Cache is not { } cache ? "none"
+        : report.CacheHit ? "hit"
+        : cache.Skips(request.Options) ? "bypass"
+        : "miss";
 
     private static void SetRetryAfter(HttpContext context, TimeSpan? wait)
     {

@@ -172,7 +172,7 @@ public sealed class FlexiAIGateway : IDisposable
     {
         if (configured is not { Enabled: true })
         {
-            return new GatewayRoute(name, client, null, null);
+            return new GatewayRoute(name, client, null);
         }
 
         // Keys per route: an answer cached for one route (e.g. "cheap") is never served to another (e.g. "default"), also
@@ -198,7 +198,7 @@ public sealed class FlexiAIGateway : IDisposable
 
         var cache = new ResponseCachingChatClient(client, options, store, clientOptions.TimeProvider, clientOptions.LoggerFactory);
         _caches.Add(cache);
-        return new GatewayRoute(name, client, cache, options);
+        return new GatewayRoute(name, client, cache);
     }
 
     private static FlexiAIClient Subset(FlexiAIOptions options, List<ProviderOptions> providers, FlexiAIClientOptions clientOptions)

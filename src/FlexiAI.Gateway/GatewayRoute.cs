@@ -8,12 +8,11 @@ namespace FlexiAI.Gateway;
 /// </summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(string name, FlexiAIClient client, ResponseCachingChatClient? cache, ResponseCacheOptions? cacheOptions)
+    public GatewayRoute(string name, FlexiAIClient client, ResponseCachingChatClient? cache)
     {
         Name = name;
         Client = client;
         Cache = cache;
-        CacheOptions = cacheOptions;
         ChatClient = cache is null ? client : cache;
     }
 
@@ -25,9 +24,6 @@ internal sealed class GatewayRoute
 
     /// <summary>Gets the response cache in front of <see cref="Client"/>, or <see langword="null"/> when the cache is off.</summary>
     public ResponseCachingChatClient? Cache { get; }
-
-    /// <summary>Gets the cache's settings when the cache is on.</summary>
-    public ResponseCacheOptions? CacheOptions { get; }
 
     /// <summary>Gets what requests go through: the cache when it is on, else the client.</summary>
     public IChatClient ChatClient { get; }

@@ -353,9 +353,7 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
             return null;
         }
 
-        if (control.Bypass
-            || options?.ConversationId is not null // the answer depends on state kept by the provider
-            || (options?.Temperature is { } t && t != 0f && !(control.Nondeterministic ?? settings.CacheNondeterministic)))
+        if (Skips(options, control, settings))
         {
             Publish(CacheLookupResult.Bypass);
             return null;
@@ -369,6 +367,25 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
 
         return key;
     }
+
+    /// <summary>
+    /// Gets whether a request with <paramref name="options"/> goes past the cache under the settings in force: the cache is off, the
+    /// caller bypasses it (<see cref="ResponseCacheControl.BypassKey"/>), or the cache never keeps such a request (a non-zero
+    /// temperature without <c>cache_nondeterministic</c>, or a server-side conversation). Otherwise the request reads the cache
+    /// (unless it refreshes) and a complete answer is stored.
+    /// </summary>
+    /// <param name="options">The request's options.</param>
+    /// <returns><see langword="true"/> when the cache is not used for this request.</returns>
+    public bool Skips(ChatOptions? options)
+    {
+        var settings = Current().Options;
+        return !settings.Enabled || Skips(options, RequestControl.Read(options), settings);
+    }
+
+    private static bool Skips(ChatOptions? options, RequestControl control, ResponseCacheOptions settings) =>
+        control.Bypass
+        || options?.ConversationId is not null // the answer depends on state kept by the provider
+        || (options?.Temperature is { } t && t != 0f && !(control.Nondeterministic ?? settings.CacheNondeterministic));
 
     private RouteReport HitRoute(CachedChatResponse entry, ChatOptions? options, long start)
     {

@@ -142,6 +142,22 @@ public sealed class ResponseCacheTests(EmulatedProvidersFixture fixture) : IClas
     }
 
     [Fact]
+    public void Skips_says_which_requests_go_past_the_cache_as_the_cache_itself_decides()
+    {
+        using var cache = new ResponseCachingChatClient(TestClients.Create(TestClients.Options(new FakeChatClient("a"))), new ResponseCacheOptions { Enabled = true });
+        using var off = new ResponseCachingChatClient(TestClients.Create(TestClients.Options(new FakeChatClient("b"))), new ResponseCacheOptions { Enabled = false });
+
+        Assert.False(cache.Skips(null));
+        Assert.False(cache.Skips(new ChatOptions { Temperature = 0f }));
+        Assert.True(cache.Skips(new ChatOptions { Temperature = 0.7f }));
+        Assert.False(cache.Skips(new ChatOptions { Temperature = 0.7f, AdditionalProperties = new() { [ResponseCacheControl.NondeterministicKey] = true } }));
+        Assert.True(cache.Skips(new ChatOptions { AdditionalProperties = new() { [ResponseCacheControl.BypassKey] = true } }));
+        Assert.False(cache.Skips(new ChatOptions { AdditionalProperties = new() { [ResponseCacheControl.RefreshKey] = true } }));
+        Assert.True(cache.Skips(new ChatOptions { ConversationId = "conv-1" }));
+        Assert.True(off.Skips(null));
+    }
+
+    [Fact]
     public async Task A_content_filtered_answer_and_a_tool_call_are_served_but_not_cached()
     {
         var filtered = new FakeChatClient("f")
